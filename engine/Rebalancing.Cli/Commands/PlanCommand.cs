@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Rebalancing.Cli.Io;
+using Rebalancing.Engine.Planning;
+
+namespace Rebalancing.Cli.Commands;
+
+/// <summary><c>plan --snapshot DIR_OR_ZIP [--policy FILE] --out DIR</c>.</summary>
+internal static class PlanCommand
+{
+    public static Command Create()
+    {
+        var snapshot = CommonOptions.Snapshot();
+        var policy = CommonOptions.Policy();
+        var output = CommonOptions.Out("Folder for moves.csv, blocked.csv and summary.json (created if missing).");
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("plan", "Plan a snapshot and write moves.csv, blocked.csv and summary.json.") { snapshot, policy, output, quiet };
+        command.SetAction(result => Run(result.GetValue(snapshot)!, result.GetValue(policy), result.GetValue(output)!, result.GetValue(quiet), Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string snapshotPath, string? policyPath, string outDirectory, bool quiet, TextWriter output, TextWriter errors)
+    {
+        try
+        {
+            var progress = Progress.For(quiet);
+            var clock = Stopwatch.StartNew();
+            if (InputLoader.Load(snapshotPath, policyPath, errors, progress) is not { } input)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            Engine.Plans.Plan plan;
+            using (progress.Step("plan"))
+            {
+                plan = Planner.Create(input.Snapshot, input.Policy);
+            }
+
+            var elapsed = clock.ElapsedMilliseconds;
+            using (progress.Step("write"))
+            {
+                PlanFiles.Write(outDirectory, plan, elapsed);
+            }
+
+            SummaryTable.Print(output, plan, outDirectory, elapsed);
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

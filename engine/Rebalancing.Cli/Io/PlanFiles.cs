@@ -1,0 +1,28 @@
+using System.Text;
+using Rebalancing.Engine.Output;
+using Rebalancing.Engine.Plans;
+
+namespace Rebalancing.Cli.Io;
+
+/// <summary>Writes a plan's files into a folder.</summary>
+internal static class PlanFiles
+{
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static void Write(string directory, Plan plan, long elapsedMilliseconds)
+    {
+        Directory.CreateDirectory(directory);
+        using (var moves = new StreamWriter(Path.Combine(directory, PlanWriter.MovesFile), false, Utf8NoBom, 1 << 16))
+        {
+            PlanWriter.WriteMoves(moves, plan);
+        }
+
+        using (var blocked = new StreamWriter(Path.Combine(directory, PlanWriter.BlockedFile), false, Utf8NoBom, 1 << 16))
+        {
+            PlanWriter.WriteBlocked(blocked, plan);
+        }
+
+        using var summary = new FileStream(Path.Combine(directory, PlanWriter.SummaryFile), FileMode.Create, FileAccess.Write);
+        PlanWriter.WriteSummary(summary, plan, elapsedMilliseconds);
+    }
+}

@@ -1,0 +1,3 @@
+using Rebalancing.Cli.Commands;
+
+return CommandLine.Build().Parse(args).Invoke();

@@ -1,0 +1,43 @@
+using System.IO.Compression;
+
+namespace Rebalancing.Engine.Input;
+
+/// <summary>
+/// A snapshot zipped: the files at the root of the archive, or inside one top-level folder (a zipped folder).
+/// </summary>
+public sealed class ZipSnapshotSource : ISnapshotSource, IDisposable
+{
+    private readonly ZipArchive archive;
+    private readonly Dictionary<string, ZipArchiveEntry> entries = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Opens a zip held in a stream.</summary>
+    /// <param name="zip">A readable, seekable stream of a zip archive.</param>
+    /// <exception cref="InvalidDataException">The stream is not a zip archive.</exception>
+    public ZipSnapshotSource(Stream zip)
+    {
+        archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: false);
+        var files = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
+        var atRoot = files.Where(e => !e.FullName.Contains('/', StringComparison.Ordinal)).ToList();
+        var chosen = atRoot;
+        if (atRoot.Count == 0)
+        {
+            // A zipped folder: every file sits under one top-level directory.
+            var folders = files.Select(e => e.FullName[..e.FullName.IndexOf('/', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal).ToList();
+            if (folders.Count == 1)
+            {
+                chosen = files.Where(e => e.FullName.Count(c => c == '/') == 1).ToList();
+            }
+        }
+
+        foreach (var entry in chosen)
+        {
+            entries.TryAdd(entry.Name, entry);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Stream? OpenRead(string fileName) => entries.TryGetValue(fileName, out var entry) ? entry.Open() : null;
+
+    /// <inheritdoc/>
+    public void Dispose() => archive.Dispose();
+}

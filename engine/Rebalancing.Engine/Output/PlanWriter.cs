@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using Rebalancing.Engine.Plans;
+using Rebalancing.Engine.Reasons;
+
+namespace Rebalancing.Engine.Output;
+
+/// <summary>Writes a plan's files (plan-output.md): <c>moves.csv</c>, <c>blocked.csv</c>, <c>summary.json</c>.</summary>
+public static class PlanWriter
+{
+    /// <summary>The moves file name.</summary>
+    public const string MovesFile = "moves.csv";
+
+    /// <summary>The blocked rows file name.</summary>
+    public const string BlockedFile = "blocked.csv";
+
+    /// <summary>The summary file name.</summary>
+    public const string SummaryFile = "summary.json";
+
+    /// <summary>Writes <c>moves.csv</c>, sorted by move id.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="plan">The plan.</param>
+    public static void WriteMoves(TextWriter writer, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(plan);
+        CsvText.WriteRow(writer, "move_id", "pass", "from_node", "to_node", "sku", "style", "size", "quantity", "from_cluster", "to_cluster", "gp_uplift", "freight_cost", "net_benefit", "reason", "approval_level");
+        foreach (var m in plan.Moves)
+        {
+            CsvText.WriteRow(
+                writer,
+                m.MoveId,
+                m.Pass.ToString(CultureInfo.InvariantCulture),
+                m.FromNode,
+                m.ToNode,
+                m.Sku,
+                m.Style,
+                m.Size,
+                m.Quantity.ToString(CultureInfo.InvariantCulture),
+                m.FromCluster,
+                m.ToCluster,
+                Money.Format(m.GpUpliftCents),
+                Money.Format(m.FreightCostCents),
+                Money.Format(m.NetBenefitCents),
+                ReasonNames.Name(m.Reason),
+                m.ApprovalLevel == ApprovalLevel.Elevated ? "elevated" : "standard");
+        }
+    }
+
+    /// <summary>Writes <c>blocked.csv</c>: one row per untouched inventory row, sorted by (node, SKU).</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="plan">The plan.</param>
+    public static void WriteBlocked(TextWriter writer, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(plan);
+        CsvText.WriteRow(writer, "node_id", "sku", "pass", "reason_code", "detail");
+        foreach (var b in plan.Blocked)
+        {
+            CsvText.WriteRow(writer, b.NodeId, b.Sku, b.Pass.ToString(CultureInfo.InvariantCulture), ReasonNames.Name(b.Code), b.Detail);
+        }
+    }
+
+    /// <summary>Writes <c>summary.json</c>.</summary>
+    /// <param name="stream">Where to write (UTF-8).</param>
+    /// <param name="plan">The plan.</param>
+    /// <param name="elapsedMilliseconds">How long planning took, measured by the caller.</param>
+    public static void WriteSummary(Stream stream, Plan plan, long elapsedMilliseconds)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(plan);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        var header = plan.Snapshot.Header;
+        json.WriteStartObject();
+        json.WriteString("engine_version", plan.EngineVersion);
+        json.WriteString("snapshot_id", plan.SnapshotId);
+        json.WriteString("org_id", header.OrgId);
+        json.WriteString("as_of", header.AsOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        if (header.Currency is { } currency)
+        {
+            json.WriteString("currency", currency);
+        }
+
+        json.WriteString("determinism_hash", plan.Hash);
+        json.WriteString("input_hash", plan.InputHash);
+        json.WriteStartObject("moves");
+        for (var pass = 1; pass <= 3; pass++)
+        {
+            json.WriteNumber($"pass{pass}", plan.Moves.Count(m => m.Pass == pass));
+        }
+
+        json.WriteNumber("total", plan.Moves.Length);
+        json.WriteEndObject();
+        json.WriteNumber("units_moved", plan.UnitsMoved);
+        WriteMoney(json, "gp_uplift", plan.GpUpliftCents);
+        WriteMoney(json, "freight_cost", plan.FreightCostCents);
+        WriteMoney(json, "net_benefit", plan.NetBenefitCents);
+        json.WriteStartObject("blocked");
+        foreach (var (code, count) in plan.BlockedCounts)
+        {
+            json.WriteNumber(ReasonNames.Name(code), count);
+        }
+
+        json.WriteEndObject();
+        WriteKpis(json, "kpis_before", plan.KpisBefore);
+        WriteKpis(json, "kpis_after", plan.KpisAfter);
+        json.WriteNumber("elapsed_ms", elapsedMilliseconds);
+        json.WriteEndObject();
+    }
+
+    private static void WriteKpis(Utf8JsonWriter json, string name, PlanKpis kpis)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("fragments", kpis.Fragments);
+        json.WriteNumber("viable_size_runs", kpis.ViableSizeRuns);
+        json.WriteNumber("stockouts_with_demand", kpis.StockoutsWithDemand);
+        json.WritePropertyName("units_at_risk_of_markdown");
+        json.WriteRawValue(kpis.UnitsAtRiskOfMarkdown.ToString("0.00", CultureInfo.InvariantCulture));
+        json.WriteEndObject();
+    }
+
+    private static void WriteMoney(Utf8JsonWriter json, string name, long cents)
+    {
+        json.WritePropertyName(name);
+        json.WriteRawValue(Money.Format(cents));
+    }
+}
+
+/// <summary>Monetary values: cents written with 2 decimals, invariant culture.</summary>
+public static class Money
+{
+    /// <summary>Formats cents as <c>1234.50</c>.</summary>
+    /// <param name="cents">An amount in cents.</param>
+    /// <returns>The amount with 2 decimals.</returns>
+    public static string Format(long cents) => (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,296 @@
+using Rebalancing.Engine.Passes.Shared;
+using Rebalancing.Engine.Planning;
+
+namespace Rebalancing.Engine.Passes.WarehousePush;
+
+/// <summary>
+/// Pass 1: push warehouse stock to stores with demand (engine-rules.md, The three passes). Size-run aware: a store
+/// whose style is a fragment receives only a bundle of sizes that makes a viable run (a window of
+/// <c>min_viable_run</c> adjacent sizes, every missing size at least <c>pass1.min_push_units</c>); a store with a
+/// viable run receives sizes one row at a time. Units go where their marginal value per unit is highest (a greedy
+/// on a priority queue, ties broken by block index, so the result is deterministic).
+/// </summary>
+internal static class WarehousePushPass
+{
+    public const int Pass = 1;
+
+    public static PlanState Run(PlanState start) =>
+        RoutePayment.PlanUntilRoutesPay(start, Pass, state =>
+        {
+            var context = state.Context;
+            for (var style = 0; style < context.Snapshot.Styles.Length; style++)
+            {
+                new StylePush(state, style).Run();
+            }
+        });
+
+    /// <summary>The greedy for one style.</summary>
+    private sealed class StylePush
+    {
+        private readonly PlanState state;
+        private readonly PlanContext context;
+        private readonly List<int> warehouseBlocks = [];
+        private readonly List<int> storeBlocks = [];
+        private readonly Dictionary<int, int> sourceOf = [];
+        private readonly MoveLeg[] candidate;
+        private readonly MoveLeg[] best;
+
+        public StylePush(PlanState state, int style)
+        {
+            this.state = state;
+            context = state.Context;
+            for (var i = context.StyleBlockStart[style]; i < context.StyleBlockStart[style + 1]; i++)
+            {
+                var block = context.StyleBlocks[i];
+                var node = context.Snapshot.Nodes[context.BlockNode[block]];
+                if (!node.IsStore)
+                {
+                    if (node.ShipEnabled)
+                    {
+                        warehouseBlocks.Add(block);
+                    }
+                }
+                else if (node.ReceiveEnabled && HasDemand(block))
+                {
+                    storeBlocks.Add(block);
+                }
+            }
+
+            var sizes = context.Snapshot.StyleSkus[style].Length;
+            candidate = new MoveLeg[sizes];
+            best = new MoveLeg[sizes];
+        }
+
+        public void Run()
+        {
+            if (warehouseBlocks.Count == 0 || storeBlocks.Count == 0)
+            {
+                return;
+            }
+
+            var queue = new PriorityQueue<int, (double, int)>();
+            foreach (var block in storeBlocks)
+            {
+                var (gain, units, _) = BestAction(block);
+                if (gain > 0)
+                {
+                    queue.Enqueue(block, (-gain / units, block));
+                }
+            }
+
+            while (queue.TryDequeue(out var block, out var priority))
+            {
+                var (gain, units, legs) = BestAction(block);
+                if (gain <= 0)
+                {
+                    continue;
+                }
+
+                var key = -gain / units;
+                if (key > priority.Item1 + (1e-9 * Math.Max(1, Math.Abs(key))))
+                {
+                    // Worth less than when it was queued (stock went elsewhere): queue it at its new value.
+                    queue.Enqueue(block, (key, block));
+                    continue;
+                }
+
+                for (var i = 0; i < legs; i++)
+                {
+                    var leg = best[i];
+                    state.Apply(Pass, leg.FromCell, leg.ToCell, leg.Quantity);
+                    sourceOf[leg.ToCell] = leg.FromCell;
+                }
+
+                (gain, units, _) = BestAction(block);
+                if (gain > 0)
+                {
+                    queue.Enqueue(block, (-gain / units, block));
+                }
+            }
+        }
+
+        private bool HasDemand(int block)
+        {
+            for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
+            {
+                if (context.CellRate[c] > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The best action for a store block: (net gain, units, legs in <see cref="best"/>).</summary>
+        private (double Gain, int Units, int Legs) BestAction(int block)
+        {
+            var start = context.BlockStart[block];
+            var end = context.BlockStart[block + 1];
+            var before = state.BlockValue(block);
+            double bestGain = 0, bestPerUnit = 0;
+            int bestUnits = 0, bestLegs = 0;
+
+            void Consider(int legs)
+            {
+                var (gain, units) = Evaluate(block, before, legs);
+                if (units > 0 && gain > 0 && gain / units > bestPerUnit + 1e-12)
+                {
+                    bestGain = gain;
+                    bestPerUnit = gain / units;
+                    bestUnits = units;
+                    bestLegs = legs;
+                    candidate.AsSpan(0, legs).CopyTo(best);
+                }
+            }
+
+            if (state.IsViable(block))
+            {
+                for (var c = start; c < end; c++)
+                {
+                    if (context.CellMeanViable[c] > 0 && TryLeg(c, out candidate[0]))
+                    {
+                        Consider(1);
+                    }
+                }
+            }
+            else
+            {
+                var window = context.BlockRunNeeded[block];
+                for (var first = start; first + window <= end; first++)
+                {
+                    var legs = 0;
+                    var feasible = true;
+                    for (var c = first; c < first + window && feasible; c++)
+                    {
+                        if (!state.IsPresent(c))
+                        {
+                            feasible = TryLeg(c, out candidate[legs]);
+                            legs++;
+                        }
+                    }
+
+                    if (feasible && legs > 0 && FitsCapacity(block, legs))
+                    {
+                        Consider(legs);
+                    }
+                }
+            }
+
+            return (bestGain, bestUnits, bestLegs);
+        }
+
+        private bool FitsCapacity(int block, int legs)
+        {
+            long units = 0;
+            for (var i = 0; i < legs; i++)
+            {
+                units += candidate[i].Quantity;
+            }
+
+            return units <= state.FreeCapacity(context.BlockNode[block]);
+        }
+
+        /// <summary>The next push to a store cell: one more unit on its row, or a new row of the minimum push.</summary>
+        private bool TryLeg(int cell, out MoveLeg leg)
+        {
+            leg = default;
+            var store = context.CellNode[cell];
+            var sku = context.CellSku[cell];
+            if (state.Role[cell] == CellRole.Sender || context.SentRecently.Contains((store, sku)))
+            {
+                return false;
+            }
+
+            var receiverPolicy = context.PolicyOf(cell);
+            if (sourceOf.TryGetValue(cell, out var source))
+            {
+                var row = state.FindMove(Pass, source, cell)!;
+                var max = Math.Min(receiverPolicy.MaxPushUnits, context.PolicyOf(source).MaxPushUnits);
+                if (row.Quantity + 1 > max || !CanSend(source, store, 1) || state.ChangeCapLeft[sku] < 1 || state.FreeCapacity(store) < 1)
+                {
+                    return false;
+                }
+
+                leg = new MoveLeg { FromCell = source, ToCell = cell, Quantity = 1 };
+                return true;
+            }
+
+            var bestCost = double.MaxValue;
+            foreach (var warehouseBlock in warehouseBlocks)
+            {
+                var warehouseCell = FindSku(warehouseBlock, sku);
+                if (warehouseCell < 0)
+                {
+                    continue;
+                }
+
+                var senderPolicy = context.PolicyOf(warehouseCell);
+                var quantity = Math.Max(receiverPolicy.MinPushUnits, senderPolicy.MinPushUnits);
+                quantity = Math.Max(quantity, 1);
+                if (quantity > Math.Min(receiverPolicy.MaxPushUnits, senderPolicy.MaxPushUnits)
+                    || !CanSend(warehouseCell, store, quantity)
+                    || state.ChangeCapLeft[sku] < quantity
+                    || state.FreeCapacity(store) < quantity)
+                {
+                    continue;
+                }
+
+                var cost = context.Route(context.CellNode[warehouseCell], store).CostPerUnit;
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    leg = new MoveLeg { FromCell = warehouseCell, ToCell = cell, Quantity = quantity };
+                }
+            }
+
+            return bestCost < double.MaxValue;
+        }
+
+        private bool CanSend(int warehouseCell, int store, int quantity)
+        {
+            var warehouse = context.CellNode[warehouseCell];
+            return state.Available(warehouseCell) >= quantity
+                && !context.ReceivedRecently.Contains((warehouse, context.CellSku[warehouseCell]))
+                && !state.BannedRoutes.Contains((warehouse, store))
+                && state.RouteRoomLeft(warehouse, store) >= quantity;
+        }
+
+        private int FindSku(int block, int sku)
+        {
+            for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
+            {
+                if (context.CellSku[c] == sku)
+                {
+                    return c;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>Net gain of the candidate legs: value change at the store and the warehouses, less per-unit freight.</summary>
+        private (double Gain, int Units) Evaluate(int block, double before, int legs)
+        {
+            var gain = 0.0;
+            var units = 0;
+            for (var i = 0; i < legs; i++)
+            {
+                var leg = candidate[i];
+                var position = state.Position(leg.FromCell);
+                gain += context.CellValue(leg.FromCell, position - leg.Quantity, viable: false) - context.CellValue(leg.FromCell, position, viable: false);
+                gain -= leg.Quantity * context.Route(context.CellNode[leg.FromCell], context.CellNode[leg.ToCell]).CostPerUnit;
+                state.Delta[leg.ToCell] += leg.Quantity;
+                units += leg.Quantity;
+            }
+
+            var after = state.BlockValue(block);
+            for (var i = 0; i < legs; i++)
+            {
+                state.Delta[candidate[i].ToCell] -= candidate[i].Quantity;
+            }
+
+            return (gain + after - before, units);
+        }
+    }
+}

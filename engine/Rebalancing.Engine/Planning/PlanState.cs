@@ -1,0 +1,178 @@
+namespace Rebalancing.Engine.Planning;
+
+/// <summary>
+/// The working state of a plan: unit changes per cell, each cell's role, node loads, route usage and the move rows.
+/// Passes read and change it only through these members, so every hard limit is enforced in one place.
+/// </summary>
+internal sealed class PlanState
+{
+    private readonly Dictionary<(int Pass, int From, int To), PlannedMove> moveIndex = [];
+
+    public PlanState(PlanContext context)
+    {
+        Context = context;
+        Delta = new int[context.CellCount];
+        Role = new CellRole[context.CellCount];
+        NodeLoad = (long[])context.InitialNodeLoad.Clone();
+        ChangeCapLeft = (int[])context.ChangeCapLeft.Clone();
+    }
+
+    private PlanState(PlanState other)
+    {
+        Context = other.Context;
+        Delta = (int[])other.Delta.Clone();
+        Role = (CellRole[])other.Role.Clone();
+        NodeLoad = (long[])other.NodeLoad.Clone();
+        ChangeCapLeft = (int[])other.ChangeCapLeft.Clone();
+        foreach (var (key, use) in other.Routes)
+        {
+            Routes[key] = use with { };
+        }
+
+        foreach (var move in other.Moves)
+        {
+            var copy = new PlannedMove(move.Pass, move.FromCell, move.ToCell) { Quantity = move.Quantity };
+            Moves.Add(copy);
+            moveIndex[(copy.Pass, copy.FromCell, copy.ToCell)] = copy;
+        }
+
+        BannedRoutes.UnionWith(other.BannedRoutes);
+    }
+
+    public PlanContext Context { get; }
+
+    /// <summary>Units received (positive) or sent (negative) per cell.</summary>
+    public int[] Delta { get; }
+
+    public CellRole[] Role { get; }
+
+    /// <summary>On hand plus in transit per node, after the moves so far.</summary>
+    public long[] NodeLoad { get; }
+
+    public int[] ChangeCapLeft { get; }
+
+    public Dictionary<(int From, int To), RouteUse> Routes { get; } = [];
+
+    public List<PlannedMove> Moves { get; } = [];
+
+    /// <summary>Routes a pass may not use (their moves did not pay for the shipment).</summary>
+    public HashSet<(int From, int To)> BannedRoutes { get; } = [];
+
+    public PlanState Clone() => new(this);
+
+    public int Position(int cell) => Context.CellPosition[cell] + Delta[cell];
+
+    public bool IsPresent(int cell) => Context.CellStock[cell] + Delta[cell] >= 1;
+
+    /// <summary>Units the cell may still send: its movable units less what it sent.</summary>
+    public int Available(int cell) => Role[cell] == CellRole.Receiver ? 0 : Context.CellMovable[cell] + Math.Min(0, Delta[cell]);
+
+    /// <summary>Whether the block's style is a viable size run in the current state.</summary>
+    public bool IsViable(int block)
+    {
+        var context = Context;
+        int run = 0, longest = 0;
+        for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
+        {
+            run = IsPresent(c) ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest >= context.BlockRunNeeded[block];
+    }
+
+    /// <summary>Whether the block holds any unit of its style.</summary>
+    public bool HoldsAny(int block)
+    {
+        for (var c = Context.BlockStart[block]; c < Context.BlockStart[block + 1]; c++)
+        {
+            if (IsPresent(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The value of every cell of the block in the current state.</summary>
+    public double BlockValue(int block)
+    {
+        var context = Context;
+        var viable = IsViable(block);
+        var value = 0.0;
+        for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
+        {
+            value += context.CellValue(c, Position(c), viable);
+        }
+
+        return value;
+    }
+
+    /// <summary>The free capacity of a node (long.MaxValue when unlimited).</summary>
+    public long FreeCapacity(int node) =>
+        Context.Snapshot.Nodes[node].CapacityUnits is { } capacity ? capacity - NodeLoad[node] : long.MaxValue;
+
+    /// <summary>Units a route may still carry in this run.</summary>
+    public int RouteRoomLeft(int from, int to) =>
+        Context.RouteCap(from, to) - (Routes.TryGetValue((from, to), out var use) ? use.Units : 0);
+
+    public PlannedMove? FindMove(int pass, int fromCell, int toCell) =>
+        moveIndex.TryGetValue((pass, fromCell, toCell), out var move) ? move : null;
+
+    /// <summary>Records units moving from one cell to another; the caller has checked every rule.</summary>
+    public void Apply(int pass, int fromCell, int toCell, int quantity)
+    {
+        var context = Context;
+        Delta[fromCell] -= quantity;
+        Delta[toCell] += quantity;
+        Role[fromCell] = CellRole.Sender;
+        Role[toCell] = CellRole.Receiver;
+        var from = context.CellNode[fromCell];
+        var to = context.CellNode[toCell];
+        NodeLoad[from] -= quantity;
+        NodeLoad[to] += quantity;
+        var sku = context.CellSku[fromCell];
+        if (ChangeCapLeft[sku] != int.MaxValue)
+        {
+            ChangeCapLeft[sku] -= quantity;
+        }
+
+        if (!Routes.TryGetValue((from, to), out var use))
+        {
+            use = new RouteUse(context.Route(from, to));
+            Routes[(from, to)] = use;
+        }
+
+        use.Units += quantity;
+        if (!moveIndex.TryGetValue((pass, fromCell, toCell), out var move))
+        {
+            move = new PlannedMove(pass, fromCell, toCell);
+            moveIndex[(pass, fromCell, toCell)] = move;
+            Moves.Add(move);
+        }
+
+        move.Quantity += quantity;
+    }
+
+    /// <summary>Freight of the plan so far: units times the per-unit cost, plus each used route's shipment cost once.</summary>
+    public double Freight()
+    {
+        var total = 0.0;
+        foreach (var use in Routes.Values)
+        {
+            if (use.Units > 0)
+            {
+                total += (use.Units * use.Price.CostPerUnit) + use.Price.CostPerShipment;
+            }
+        }
+
+        return total;
+    }
+}
+
+/// <summary>Units a route carries in the run and its price.</summary>
+internal sealed record RouteUse(RoutePrice Price)
+{
+    public int Units { get; set; }
+}

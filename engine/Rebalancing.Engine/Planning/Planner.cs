@@ -1,0 +1,24 @@
+using Rebalancing.Engine.Model;
+using Rebalancing.Engine.Passes.WarehousePush;
+using Rebalancing.Engine.Plans;
+using Rebalancing.Engine.Policies;
+
+namespace Rebalancing.Engine.Planning;
+
+/// <summary>Turns a snapshot and a policy into a plan: pass 1, then the later passes, each from the state the previous left.</summary>
+public static class Planner
+{
+    /// <summary>Plans a snapshot.</summary>
+    /// <param name="snapshot">A validated snapshot.</param>
+    /// <param name="policy">The policy.</param>
+    /// <returns>The plan.</returns>
+    public static Plan Create(Snapshot snapshot, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        var context = new PlanContext(snapshot, policy);
+        var state = new PlanState(context);
+        state = WarehousePushPass.Run(state);
+        return PlanAssembler.Assemble(state);
+    }
+}

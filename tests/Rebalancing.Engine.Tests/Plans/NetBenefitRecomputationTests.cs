@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using Rebalancing.Cli.Commands;
+using Rebalancing.Engine.Tests.Support;
+
+namespace Rebalancing.Engine.Tests.Plans;
+
+public sealed class NetBenefitRecomputationTests : IDisposable
+{
+    private readonly string outDirectory = Path.Combine(Path.GetTempPath(), "rebalancing-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void IndependentCheck_HandMadeWorkedExamplePlan_Gives3553Point43()
+    {
+        // The checker itself is pinned to the spec's numbers before it is trusted with the engine's plans.
+        var check = IndependentCheck.FromDirectory(Path.Combine(SpecFiles.WorkedExample, "snapshot"));
+        var moves = Csv.Parse(File.ReadAllText(Path.Combine(SpecFiles.WorkedExample, "plan", "moves.csv")));
+        var (gain, freight) = check.Recompute(moves);
+        Assert.Equal(3656.13, Math.Round(gain, 2));
+        Assert.Equal(102.70, Math.Round(freight, 2));
+        Assert.Equal(3553.43, Math.Round(gain - freight, 2));
+    }
+
+    [Fact]
+    public void Plan_WorkedExample_SummaryNetBenefitEqualsIndependentRecomputation() =>
+        AssertSummaryMatchesRecomputation(Path.Combine(SpecFiles.WorkedExample, "snapshot"));
+
+    internal void AssertSummaryMatchesRecomputation(string snapshotDirectory)
+    {
+        var exit = PlanCommand.Run(snapshotDirectory, null, outDirectory, quiet: true, TextWriter.Null, TextWriter.Null);
+        Assert.Equal(0, exit);
+        var moves = Csv.Parse(File.ReadAllText(Path.Combine(outDirectory, "moves.csv")));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDirectory, "summary.json")));
+        var root = summary.RootElement;
+        var (gain, freight) = IndependentCheck.FromDirectory(snapshotDirectory).Recompute(moves);
+
+        Assert.Equal(gain - freight, root.GetProperty("net_benefit").GetDouble(), 0.0101);
+        Assert.Equal(gain, root.GetProperty("gp_uplift").GetDouble(), 0.0101);
+        Assert.Equal(freight, root.GetProperty("freight_cost").GetDouble(), 0.0101);
+
+        // The moves' columns add up to the totals exactly, and each row's net is its gain less its freight.
+        static decimal Sum(List<Dictionary<string, string>> rows, string column) => rows.Sum(r => decimal.Parse(r[column], CultureInfo.InvariantCulture));
+        Assert.Equal(root.GetProperty("gp_uplift").GetDecimal(), Sum(moves, "gp_uplift"));
+        Assert.Equal(root.GetProperty("freight_cost").GetDecimal(), Sum(moves, "freight_cost"));
+        Assert.Equal(root.GetProperty("net_benefit").GetDecimal(), Sum(moves, "net_benefit"));
+        Assert.All(moves, m => Assert.Equal(
+            decimal.Parse(m["gp_uplift"], CultureInfo.InvariantCulture) - decimal.Parse(m["freight_cost"], CultureInfo.InvariantCulture),
+            decimal.Parse(m["net_benefit"], CultureInfo.InvariantCulture)));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(outDirectory))
+        {
+            Directory.Delete(outDirectory, recursive: true);
+        }
+    }
+}

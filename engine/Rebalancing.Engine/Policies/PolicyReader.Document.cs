@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Rebalancing.Engine.Policies;
@@ -8,7 +7,7 @@ namespace Rebalancing.Engine.Policies;
 public static partial class PolicyReader
 {
     /// <summary>Reads one document, collecting problems in document order, then the cross-key checks.</summary>
-    private sealed class DocumentReader
+    private sealed partial class DocumentReader
     {
         private readonly List<PolicyProblem> problems = [];
 
@@ -68,7 +67,7 @@ public static partial class PolicyReader
                 else
                 {
                     var known = PolicyKeys.TopLevelNames.Where(n => !isOverrideSet || n != PolicyKeys.Overrides);
-                    Add(path, UnknownKey(name, known));
+                    Add(path, UnknownSettingsKey(name, known, group: null));
                 }
             }
         }
@@ -90,7 +89,7 @@ public static partial class PolicyReader
                 else
                 {
                     var known = PolicyKeys.All.Where(k => k.Group == group).Select(k => k.Name);
-                    Add(keyPath, UnknownKey(name, known));
+                    Add(keyPath, UnknownSettingsKey(name, known, group));
                 }
             }
         }
@@ -106,115 +105,6 @@ public static partial class PolicyReader
                 into.Invalid.Add(key);
                 Add(path, problem);
             }
-        }
-
-        private void ReadOverrides(JsonElement element, List<(SettingsRead Set, PolicyMatch? Match)> overrides)
-        {
-            if (element.ValueKind != JsonValueKind.Array)
-            {
-                Add(PolicyKeys.Overrides, $"must be an array, got {JsonText.Describe(element)}");
-                return;
-            }
-
-            var count = element.GetArrayLength();
-            if (count > PolicyDefaults.MaxOverrides)
-            {
-                Add(PolicyKeys.Overrides, string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"at most {PolicyDefaults.MaxOverrides} overrides are supported, got {count}"));
-            }
-
-            var index = 0;
-            foreach (var item in element.EnumerateArray())
-            {
-                var path = string.Create(CultureInfo.InvariantCulture, $"{PolicyKeys.Overrides}[{index++}]");
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    Add(path, $"must be an object with \"match\" and \"set\", got {JsonText.Describe(item)}");
-                    continue;
-                }
-
-                overrides.Add(ReadOverride(item, path));
-            }
-        }
-
-        private (SettingsRead Set, PolicyMatch? Match) ReadOverride(JsonElement element, string path)
-        {
-            var set = new SettingsRead(path + "." + PolicyKeys.Set);
-            PolicyMatch? match = null;
-            var hasSet = false;
-            foreach (var (name, value, propertyPath) in Properties(element, path))
-            {
-                if (name == PolicyKeys.Match)
-                {
-                    match = ReadMatch(value, propertyPath);
-                }
-                else if (name == PolicyKeys.Set)
-                {
-                    hasSet = true;
-                    if (value.ValueKind == JsonValueKind.Object)
-                    {
-                        ReadSettings(value, set, isOverrideSet: true);
-                    }
-                    else
-                    {
-                        Add(propertyPath, $"must be an object, got {JsonText.Describe(value)}");
-                    }
-                }
-                else
-                {
-                    Add(propertyPath, UnknownKey(name, [PolicyKeys.Match, PolicyKeys.Set]));
-                }
-            }
-
-            if (!element.TryGetProperty(PolicyKeys.Match, out _))
-            {
-                Add(path, "missing \"match\" (an empty match {} applies to every node and SKU)");
-            }
-
-            if (!hasSet)
-            {
-                Add(path, "missing \"set\"");
-            }
-
-            return (set, match);
-        }
-
-        private PolicyMatch? ReadMatch(JsonElement element, string path)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                Add(path, $"must be an object, got {JsonText.Describe(element)}");
-                return null;
-            }
-
-            var match = PolicyMatch.All;
-            var valid = true;
-            foreach (var (name, value, fieldPath) in Properties(element, path))
-            {
-                var field = PolicyKeys.MatchFields.FirstOrDefault(f => f.Name == name);
-                if (field.Name is null)
-                {
-                    Add(fieldPath, UnknownKey(name, PolicyKeys.MatchFields.Select(f => f.Name), "unknown match field"));
-                    valid = false;
-                }
-                else if (value.ValueKind != JsonValueKind.String)
-                {
-                    Add(fieldPath, $"must be a string, got {JsonText.Describe(value)}");
-                    valid = false;
-                }
-                else if (value.GetString() is not { Length: > 0 } text)
-                {
-                    Add(fieldPath, "must not be empty");
-                    valid = false;
-                }
-                else
-                {
-                    match = field.With(match, text);
-                }
-            }
-
-            return valid ? match : null;
         }
 
         /// <summary>
@@ -242,10 +132,16 @@ public static partial class PolicyReader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
-                var path = Join(prefix, property.Name);
-                if (seen.Add(property.Name))
+                if (!TryGetName(property, out var name))
                 {
-                    yield return (property.Name, property.Value, path);
+                    Add(prefix.Length == 0 ? PolicyProblem.RootPath : prefix, "has a key with an unpaired surrogate escape, which is not text");
+                    continue;
+                }
+
+                var path = Join(prefix, name);
+                if (seen.Add(name))
+                {
+                    yield return (name, property.Value, path);
                 }
                 else
                 {
@@ -254,42 +150,59 @@ public static partial class PolicyReader
             }
         }
 
+        private static bool TryGetName(JsonProperty property, out string name)
+        {
+            try
+            {
+                name = property.Name;
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                name = string.Empty;
+                return false;
+            }
+        }
+
+        private static string? TryGetString(JsonElement element)
+        {
+            try
+            {
+                return element.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
         private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 
-        private static string UnknownKey(string name, IEnumerable<string> known, string what = "unknown key")
+        /// <summary>
+        /// The message for an unknown settings key, with a hint: a dotted key written flat, a key
+        /// of another group (<paramref name="group"/> is where it was found, null for the top
+        /// level), or the closest known name.
+        /// </summary>
+        private static string UnknownSettingsKey(string name, IEnumerable<string> known, string? group)
         {
-            if (name.Contains('.', StringComparison.Ordinal) && PolicyKeys.ByPath.ContainsKey(name))
+            const string What = "unknown key";
+            if (PolicyKeys.ByPath.TryGetValue(name, out var dotted) && dotted.Group is not null)
             {
-                var dot = name.IndexOf('.', StringComparison.Ordinal);
-                return $"{what}; write dotted keys as nested objects: {{\"{name[..dot]}\": {{\"{name[(dot + 1)..]}\": ...}}}}";
+                return $"{What}; write dotted keys as nested objects: {{\"{dotted.Group}\": {{\"{dotted.Name}\": ...}}}}";
             }
 
-            return Spelling.Closest(name, known) is { } suggestion ? $"{what}; did you mean \"{suggestion}\"?" : what;
-        }
-    }
-
-    /// <summary>The keys one settings object (org level or an override's set) wrote.</summary>
-    private sealed class SettingsRead(string prefix)
-    {
-        /// <summary>The path of the settings object, empty for the org level.</summary>
-        public string Prefix { get; } = prefix;
-
-        public List<(PolicyKey Key, PolicyValue Value)> Values { get; } = [];
-
-        public HashSet<PolicyKey> Invalid { get; } = [];
-
-        public JsonElement? OverridesElement { get; set; }
-
-        public bool Sets(PolicyKey key) => Invalid.Contains(key) || Values.Exists(v => v.Key == key);
-
-        public PolicySettings ApplyTo(PolicySettings settings)
-        {
-            foreach (var (key, value) in Values)
+            if (PolicyKeys.All.FirstOrDefault(k => k.Name == name && k.Group != group) is { } elsewhere)
             {
-                settings = key.Set(settings, value);
+                return elsewhere.Group is null
+                    ? $"{What}; \"{name}\" is a top-level key"
+                    : $"{What}; did you mean \"{elsewhere.Path}\" (inside \"{elsewhere.Group}\")?";
             }
 
-            return settings;
+            return Unknown(What, name, known);
         }
+
+        /// <summary>"unknown ..." with the closest known name, if one is close.</summary>
+        private static string Unknown(string what, string name, IEnumerable<string> known) =>
+            Spelling.Closest(name, known) is { } suggestion ? $"{what}; did you mean \"{suggestion}\"?" : what;
     }
 }

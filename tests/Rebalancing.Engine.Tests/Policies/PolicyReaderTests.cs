@@ -215,6 +215,32 @@ public class PolicyReaderTests
         Assert.Equal(new PolicyProblem(group + ".zzz", "unknown key"), problem);
     }
 
+    [Theory]
+    [InlineData("""{"min_push_units": 1}""", "min_push_units", "unknown key; did you mean \"pass1.min_push_units\" (inside \"pass1\")?")]
+    [InlineData("""{"pass2": {"min_push_units": 1}}""", "pass2.min_push_units", "unknown key; did you mean \"pass1.min_push_units\" (inside \"pass1\")?")]
+    [InlineData("""{"pass1": {"horizon_weeks": 1}}""", "pass1.horizon_weeks", "unknown key; \"horizon_weeks\" is a top-level key")]
+    public void Read_KeyInTheWrongGroup_IsUnknownWithAHint(string json, string path, string message)
+    {
+        Assert.Equal(new PolicyProblem(path, message), SingleProblem(json));
+    }
+
+    [Fact]
+    public void Read_KeyWithUnpairedSurrogateEscape_IsAnError()
+    {
+        var problem = SingleProblem("""{"pass1": {"\ud800": 1}}""");
+
+        Assert.Equal("pass1", problem.Path);
+        Assert.Contains("unpaired surrogate", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_MatchValueWithUnpairedSurrogateEscape_IsAnError()
+    {
+        var problem = SingleProblem("""{"overrides": [{"match": {"style": "a\udc00"}, "set": {}}]}""");
+
+        Assert.Equal("overrides[0].match.style", problem.Path);
+    }
+
     [Fact]
     public void Read_DottedKeyAtTopLevel_IsUnknownWithAHint()
     {

@@ -10,18 +10,13 @@ public static partial class PolicyReader
     private sealed partial class DocumentReader
     {
         private readonly List<PolicyProblem> problems = [];
+        private readonly List<(SettingsRead Set, PolicyMatch? Match)> overrides = [];
 
         public PolicyLoadResult Read(JsonElement root)
         {
             var org = new SettingsRead(string.Empty);
             ReadSettings(root, org, isOverrideSet: false);
             var orgSettings = org.ApplyTo(PolicySettings.Default);
-
-            var overrides = new List<(SettingsRead Set, PolicyMatch? Match)>();
-            if (org.OverridesElement is { } overridesElement)
-            {
-                ReadOverrides(overridesElement, overrides);
-            }
 
             CheckMinAboveMax(org, orgSettings, org);
             foreach (var (set, _) in overrides)
@@ -61,7 +56,7 @@ public static partial class PolicyReader
                     }
                     else
                     {
-                        into.OverridesElement = value;
+                        ReadOverrides(value);
                     }
                 }
                 else

@@ -9,7 +9,7 @@ public static partial class PolicyReader
     /// <summary>The part of the document walk that reads overrides.</summary>
     private sealed partial class DocumentReader
     {
-        private void ReadOverrides(JsonElement element, List<(SettingsRead Set, PolicyMatch? Match)> overrides)
+        private void ReadOverrides(JsonElement element)
         {
             if (element.ValueKind != JsonValueKind.Array)
             {

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Rebalancing.Engine.Policies;
 
 /// <summary>What one settings object of a policy document wrote.</summary>
@@ -14,8 +12,6 @@ public static partial class PolicyReader
         public List<(PolicyKey Key, PolicyValue Value)> Values { get; } = [];
 
         public HashSet<PolicyKey> Invalid { get; } = [];
-
-        public JsonElement? OverridesElement { get; set; }
 
         public bool Sets(PolicyKey key) => Invalid.Contains(key) || Values.Exists(v => v.Key == key);
 

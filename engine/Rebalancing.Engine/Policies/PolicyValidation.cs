@@ -10,7 +10,7 @@ internal static class PolicyValidation
         var problems = new List<PolicyProblem>();
         foreach (var key in PolicyKeys.All)
         {
-            if (key.Check(key.Get(settings)) is { } message)
+            if (Check(key, settings) is { } message)
             {
                 problems.Add(new PolicyProblem(key.Path, message));
             }
@@ -28,6 +28,21 @@ internal static class PolicyValidation
         }
 
         return problems;
+    }
+
+    private static string? Check(PolicyKey key, PolicySettings settings)
+    {
+        PolicyValue value;
+        try
+        {
+            value = key.Get(settings);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return "must be a finite number";
+        }
+
+        return key.Check(value);
     }
 
     /// <summary>Null when <paramref name="min"/> is at most <paramref name="max"/> in <paramref name="settings"/>, else the problem.</summary>

@@ -548,6 +548,14 @@ public class PolicyReaderTests
     }
 
     [Fact]
+    public void Read_OverridesBeforeOrgKeys_ReportsInDocumentOrder()
+    {
+        var problems = Problems("""{"overrides": [{"match": {}, "set": {"typo": 1}}], "typo": 2}""");
+
+        Assert.Equal(["overrides[0].set.typo", "typo"], problems.Select(p => p.Path));
+    }
+
+    [Fact]
     public void Read_InvalidValue_DoesNotAlsoReportMinAboveMax()
     {
         var problem = SingleProblem("""{"pass1": {"min_push_units": "x", "max_push_units": 1}}""");

@@ -221,6 +221,16 @@ public class PolicyResolutionTests
         Assert.Contains("markdown_rate: must be between 0 and 1, got 2", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Policy_FromSettings_RejectsNonFiniteNumbers(double value)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => new Policy(PolicySettings.Default with { CooldownDays = value }));
+
+        Assert.Contains("cooldown_days: must be a finite number", exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Policy_FromSettings_RejectsMinAboveMax()
     {

@@ -1,5 +1,4 @@
 using Rebalancing.Engine.Model;
-using Rebalancing.Engine.Passes.WarehousePush;
 using Rebalancing.Engine.Plans;
 using Rebalancing.Engine.Policies;
 
@@ -16,9 +15,6 @@ public static class Planner
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(policy);
-        var context = new PlanContext(snapshot, policy);
-        var state = new PlanState(context);
-        state = WarehousePushPass.Run(state);
-        return PlanAssembler.Assemble(state);
+        return new PlanningSession(snapshot, policy).Run(parallel: true);
     }
 }

@@ -1,11 +1,13 @@
+using Rebalancing.Engine.Passes.StoreTransfers;
+
 namespace Rebalancing.Engine.Planning;
 
 /// <summary>The passes after pass 1, as state-to-state functions (folders under Passes/ implement them).</summary>
 internal static class Stages
 {
-    public static PlanState StoreTransfersWithin(PlanState state, int cluster) => state;
+    public static PlanState StoreTransfersWithin(PlanState state, int cluster) => StoreTransfersPass.WithinCluster(state, cluster);
 
-    public static PlanState StoreTransfersAcross(PlanState state) => state;
+    public static PlanState StoreTransfersAcross(PlanState state) => StoreTransfersPass.AcrossClusters(state);
 
     public static PlanState Consolidate(PlanState state) => state;
 }

@@ -9,7 +9,7 @@ namespace Rebalancing.Engine.Passes.Shared;
 internal static class RoutePayment
 {
     /// <summary>Runs a pass until every route it opened pays for its shipment.</summary>
-    public static PlanState PlanUntilRoutesPay(PlanState start, int pass, Action<PlanState> planPass)
+    public static PlanState PlanUntilRoutesPay(PlanState start, int pass, Action<PlanState> planPass, Func<int, int, double>? requiredRatio = null)
     {
         var banned = new HashSet<(int, int)>();
         while (true)
@@ -17,7 +17,7 @@ internal static class RoutePayment
             var trial = start.Clone();
             trial.BannedRoutes.UnionWith(banned);
             planPass(trial);
-            var unpaid = UnpaidRoutes(start, trial, pass);
+            var unpaid = UnpaidRoutes(start, trial, pass, requiredRatio ?? ((_, _) => 1.0));
             if (unpaid.Count == 0)
             {
                 return trial;
@@ -27,8 +27,8 @@ internal static class RoutePayment
         }
     }
 
-    /// <summary>Routes whose moves in this pass gain less than the freight they add.</summary>
-    private static List<(int From, int To)> UnpaidRoutes(PlanState before, PlanState after, int pass)
+    /// <summary>Routes whose moves in this pass gain no more than the freight they add (or less than the required multiple of it).</summary>
+    private static List<(int From, int To)> UnpaidRoutes(PlanState before, PlanState after, int pass, Func<int, int, double> requiredRatio)
     {
         var context = after.Context;
         var unpaid = new List<(int, int)>();
@@ -59,7 +59,10 @@ internal static class RoutePayment
             var units = moves.Sum(m => m.Quantity);
             var alreadyShipping = before.Routes.TryGetValue(route.Key, out var use) && use.Units > 0;
             var shipment = alreadyShipping ? 0.0 : price.CostPerShipment;
-            if (with - without - (units * price.CostPerUnit) - shipment <= 1e-9)
+            var gain = with - without;
+            var freight = (units * price.CostPerUnit) + shipment;
+            var ratio = requiredRatio(route.Key.Item1, route.Key.Item2);
+            if (gain - freight <= 1e-9 || gain < (ratio * freight) - 1e-9)
             {
                 unpaid.Add(route.Key);
             }

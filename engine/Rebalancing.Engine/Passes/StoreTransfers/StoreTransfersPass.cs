@@ -1,0 +1,66 @@
+using Rebalancing.Engine.Passes.Shared;
+using Rebalancing.Engine.Planning;
+
+namespace Rebalancing.Engine.Passes.StoreTransfers;
+
+/// <summary>
+/// Pass 2: store to store (engine-rules.md). First within each cluster — a function of the state after pass 1 and
+/// the cluster alone, so clusters can run as independent activities in any order — then across clusters over what
+/// remains, where a transfer must also gain <c>pass2.inter_cluster_min_uplift_ratio</c> times its freight.
+/// </summary>
+internal static class StoreTransfersPass
+{
+    public const int Pass = 2;
+
+    public static PlanState WithinCluster(PlanState start, int cluster)
+    {
+        var context = start.Context;
+        var budget = ClusterShareOfChangeCap(start, cluster);
+        return RoutePayment.PlanUntilRoutesPay(
+            start,
+            Pass,
+            state => new TransferSearch(
+                state,
+                Pass,
+                node => context.Snapshot.Nodes[node].ClusterIndex == cluster,
+                (_, _) => true,
+                (_, _) => 0.0,
+                (int[])budget.Clone()).Run());
+    }
+
+    public static PlanState AcrossClusters(PlanState start)
+    {
+        var context = start.Context;
+        var nodes = context.Snapshot.Nodes;
+        double Ratio(int from, int to) => Math.Max(context.NodePolicy[from].InterClusterMinUpliftRatio, context.NodePolicy[to].InterClusterMinUpliftRatio);
+        return RoutePayment.PlanUntilRoutesPay(
+            start,
+            Pass,
+            state => new TransferSearch(
+                state,
+                Pass,
+                _ => true,
+                (from, to) => nodes[from].ClusterIndex != nodes[to].ClusterIndex,
+                Ratio,
+                Enumerable.Repeat(int.MaxValue, context.Snapshot.Products.Length).ToArray()).Run(),
+            Ratio);
+    }
+
+    /// <summary>
+    /// The change cap is network-wide, but clusters plan independently: each cluster may use an equal share of what
+    /// the cap has left after pass 1 (the first clusters take the remainder), so their sum never exceeds it. The
+    /// cross-cluster step may then use whatever the clusters left.
+    /// </summary>
+    private static int[] ClusterShareOfChangeCap(PlanState state, int cluster)
+    {
+        var clusters = state.Context.Snapshot.Clusters.Length;
+        var share = new int[state.ChangeCapLeft.Length];
+        for (var sku = 0; sku < share.Length; sku++)
+        {
+            var left = state.ChangeCapLeft[sku];
+            share[sku] = left == int.MaxValue ? int.MaxValue : (left / clusters) + (cluster < left % clusters ? 1 : 0);
+        }
+
+        return share;
+    }
+}

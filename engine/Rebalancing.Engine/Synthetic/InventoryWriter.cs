@@ -23,10 +23,10 @@ internal sealed class InventoryWriter
     /// <summary>What a store holds of one style; drawn once per (store, style).</summary>
     private enum Scenario
     {
-        /// <summary>A few weeks of cover, mostly a unit on display, the odd size sold out.</summary>
+        /// <summary>A few weeks of cover (at least one unit a size), the odd size sold out.</summary>
         Normal,
 
-        /// <summary>About half the sizes sold out.</summary>
+        /// <summary>About two sizes in five sold out.</summary>
         Broken,
 
         /// <summary>Many weeks of cover.</summary>
@@ -79,7 +79,7 @@ internal sealed class InventoryWriter
         (double fragment, double dead, double overstock, double broken) = style.Lifecycle switch
         {
             Lifecycle.New => (0.01, 0.02, 0.03, 0.15),
-            Lifecycle.Core => (0.04, 0.04, 0.08, 0.08),
+            Lifecycle.Core => (0.03, 0.04, 0.08, 0.08),
             Lifecycle.Clearance => (0.25, 0.12, 0.12, 0.15),
             _ => (0.30, 0.20, 0.10, 0.15),
         };
@@ -114,7 +114,7 @@ internal sealed class InventoryWriter
             switch (scenario)
             {
                 case Scenario.Broken:
-                    onHand = rng.Chance(0.5) ? 0 : rng.NextPoisson(rate * cover);
+                    onHand = rng.Chance(0.4) ? 0 : Math.Max(1, rng.NextPoisson(rate * cover));
                     break;
                 case Scenario.Overstock:
                     onHand = rng.NextPoisson(rate * rng.NextDouble(16, 40)) + rng.NextInt(3, 10);
@@ -128,8 +128,8 @@ internal sealed class InventoryWriter
                     rate = 0;
                     break;
                 default:
-                    // Most sizes keep a unit on display; the odd size has sold out.
-                    onHand = rng.Chance(0.07) ? 0 : rng.NextPoisson(rate * cover) + (rng.Chance(0.6) ? 1 : 0);
+                    // Every size keeps at least a unit on display, but the odd size has sold out.
+                    onHand = rng.Chance(0.06) ? 0 : Math.Max(1, rng.NextPoisson(rate * cover));
                     break;
             }
 

@@ -152,7 +152,7 @@ public sealed class NetworkGeneratorTests
         Assert.Throws<ArgumentNullException>(() => NetworkGenerator.Generate(new NetworkGeneratorOptions { Stores = 1, Skus = 1 }, _ => null!));
     }
 
-    private const string PinnedHash = "bd352ce041b28810059f2060444679562d1fa7933580ae9aec7775847227ebfd";
+    private const string PinnedHash = "e4c0a7aae6f3d1f49e60cd552e828c278e8d7d7e5d8716f0b1a6a135ad24bc15";
 
     private sealed class TrackingWriter : StringWriter
     {

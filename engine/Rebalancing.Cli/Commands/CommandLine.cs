@@ -11,6 +11,8 @@ internal static class CommandLine
         {
             PlanCommand.Create(),
             ValidateCommand.Create(),
+            GenerateCommand.Create(),
+            DemoCommand.Create(),
         };
         return root;
     }

@@ -14,6 +14,7 @@ internal static class RoutePayment
         var banned = new HashSet<(int, int)>();
         while (true)
         {
+            Diag.Rounds++;
             var trial = start.Clone();
             trial.BannedRoutes.UnionWith(banned);
             planPass(trial);

@@ -42,6 +42,7 @@ internal sealed class TransferSearch
 
         while (queue.TryDequeue(out var pair, out var priority))
         {
+            Diag.Popped++;
             var candidate = Evaluate(pair.Sender, pair.Receiver);
             if (candidate.Quantity == 0)
             {
@@ -54,23 +55,42 @@ internal sealed class TransferSearch
                 continue;
             }
 
+            var receiverBlock = context.CellBlock[pair.Receiver];
+            var wasViable = state.IsViable(receiverBlock);
             state.Apply(pass, pair.Sender, pair.Receiver, candidate.Quantity);
             if (changeCapBudget[context.CellSku[pair.Sender]] != int.MaxValue)
             {
                 changeCapBudget[context.CellSku[pair.Sender]] -= candidate.Quantity;
             }
 
-            // The two blocks changed: sizes of the same styles may now be worth moving (a run completed or opened).
-            EnqueueBlock(context.CellBlock[pair.Sender]);
-            EnqueueBlock(context.CellBlock[pair.Receiver]);
+            // A run completed at the receiver: every size there now sells at full demand and may be worth receiving.
+            if (!wasViable && state.IsViable(receiverBlock))
+            {
+                EnqueueReceiversOf(receiverBlock);
+            }
         }
     }
 
-    private void EnqueueBlock(int block)
+    private void EnqueueReceiversOf(int block)
     {
-        for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
+        for (var receiver = context.BlockStart[block]; receiver < context.BlockStart[block + 1]; receiver++)
         {
-            EnqueueSku(context.CellSku[c]);
+            if (!CanReceive(receiver))
+            {
+                continue;
+            }
+
+            foreach (var sender in context.CellsOfSku(context.CellSku[receiver]))
+            {
+                if (sender != receiver && CanSend(sender) && pairInScope(context.CellNode[sender], context.CellNode[receiver]))
+                {
+                    var candidate = Evaluate(sender, receiver);
+                    if (candidate.Quantity > 0)
+                    {
+                        queue.Enqueue((sender, receiver), (candidate.Key, sender, receiver));
+                    }
+                }
+            }
         }
     }
 
@@ -134,6 +154,7 @@ internal sealed class TransferSearch
     /// </summary>
     private double UnitGainUpperBound(int sender, int receiver)
     {
+        Diag.Bounds++;
         var receiverBlock = context.CellBlock[receiver];
         var receiverBlockHasDemand = false;
         for (var c = context.BlockStart[receiverBlock]; c < context.BlockStart[receiverBlock + 1]; c++)
@@ -153,8 +174,30 @@ internal sealed class TransferSearch
         var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
         var receiverGain = context.CellMarkdown[receiver] * context.CellPrice[receiver] * SellThrough.Tail(context.CellMeanViable[receiver], state.Position(receiver) + 1);
         var senderLoss = context.CellMarkdown[sender] * context.CellPrice[sender] * SellThrough.Tail(senderMu, state.Position(sender));
-        var completesRun = !state.IsPresent(receiver) && !state.IsViable(receiverBlock);
-        return completesRun ? double.MaxValue : receiverGain - senderLoss - context.Route(context.CellNode[sender], context.CellNode[receiver]).CostPerUnit;
+        var cost = context.Route(context.CellNode[sender], context.CellNode[receiver]).CostPerUnit;
+        if (state.IsPresent(receiver) || state.IsViable(receiverBlock))
+        {
+            return receiverGain - senderLoss - cost;
+        }
+
+        // The receiver lacks this size and its style is a fragment: the move is allowed only if this size alone makes
+        // the run viable, and then it gains at most the one unit plus the whole block selling at full demand.
+        state.Delta[receiver] += 1;
+        var completes = state.IsViable(receiverBlock);
+        state.Delta[receiver] -= 1;
+        if (!completes)
+        {
+            return 0;
+        }
+
+        var unlocked = 0.0;
+        for (var c = context.BlockStart[receiverBlock]; c < context.BlockStart[receiverBlock + 1]; c++)
+        {
+            var position = state.Position(c);
+            unlocked += context.CellValue(c, position, viable: true) - context.CellValue(c, position, viable: false);
+        }
+
+        return receiverGain + unlocked - senderLoss - cost;
     }
 
     private readonly record struct Candidate(int Quantity, double Gain, double Key);
@@ -162,6 +205,7 @@ internal sealed class TransferSearch
     /// <summary>The best quantity for a pair under every rule, its exact gain, and its ranking key.</summary>
     private Candidate Evaluate(int sender, int receiver)
     {
+        Diag.Evaluations++;
         if (state.FindMove(pass, sender, receiver) is not null || !CanSend(sender) || !CanReceive(receiver))
         {
             return default;
@@ -195,11 +239,31 @@ internal sealed class TransferSearch
         var senderBlock = context.CellBlock[sender];
         var receiverBlock = context.CellBlock[receiver];
         var senderWasViable = state.IsViable(senderBlock);
-        var before = state.BlockValue(senderBlock) + state.BlockValue(receiverBlock);
 
+        // While no size appears at the receiver and none vanishes at the sender, no run changes: the value change is
+        // exactly the receiver's gained full-price sales less the sender's lost ones (markdown value cancels).
+        var receiverStock = context.CellStock[receiver] + state.Delta[receiver];
+        var senderStock = context.CellStock[sender] + state.Delta[sender];
+        if (receiverStock >= 1 && senderStock - max >= 1)
+        {
+            return state.IsViable(receiverBlock)
+                ? FastEvaluate(sender, receiver, min, max, price.CostPerUnit, shipment, ratio)
+                : default;
+        }
+
+        // A size appears or vanishes: value the blocks exactly. Beyond the first allowed quantity the runs stay as they
+        // are until the sender would be emptied, so further units are priced at the margin.
+        var before = state.BlockValue(senderBlock) + state.BlockValue(receiverBlock);
         Candidate best = default;
+        var exactUpTo = min;
         for (var q = min; q <= max; q++)
         {
+            var senderEmptied = senderStock - q < 1;
+            if (q > exactUpTo && !senderEmptied && q > min)
+            {
+                continue;
+            }
+
             state.Delta[sender] -= q;
             state.Delta[receiver] += q;
             var receiverViable = state.IsViable(receiverBlock);
@@ -212,19 +276,80 @@ internal sealed class TransferSearch
                 continue;
             }
 
-            var gain = after - before - (q * price.CostPerUnit);
-            var valueGain = after - before;
-            if (gain <= 1e-9 || valueGain < ratio * ((q * price.CostPerUnit) + shipment))
+            best = Better(best, q, after - before, price.CostPerUnit, shipment, ratio);
+            if (q == min && senderStock - max >= 1)
             {
-                continue;
-            }
-
-            if (gain > best.Gain + 1e-9)
-            {
-                best = new Candidate(q, gain, -(gain - shipment) / q);
+                // Runs are settled from here on: extend at the margin in one walk.
+                var extended = MarginalExtension(sender, receiver, min, max, after - before, price.CostPerUnit, shipment, ratio);
+                return extended.Gain > best.Gain ? extended : best;
             }
         }
 
         return best;
+    }
+
+    /// <summary>The marginal evaluation: walk the receiver's tails up and the sender's down, one unit at a time.</summary>
+    private Candidate FastEvaluate(int sender, int receiver, int min, int max, double costPerUnit, double shipment, double ratio)
+    {
+        var receiverMu = state.IsViable(context.CellBlock[receiver]) ? context.CellMeanViable[receiver] : context.CellMeanFragment[receiver];
+        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
+        var receiverPosition = state.Position(receiver);
+        var senderPosition = state.Position(sender);
+        var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
+        var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
+        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        Candidate best = default;
+        var valueGain = 0.0;
+        for (var q = 1; q <= max; q++)
+        {
+            valueGain += markdownShift
+                + (receiverScale * SellThrough.Tail(receiverMu, receiverPosition + q))
+                - (senderScale * SellThrough.Tail(senderMu, senderPosition - q + 1));
+            if (q >= min)
+            {
+                best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>From an exactly valued quantity, add units one at a time at the margin (runs no longer change).</summary>
+    private Candidate MarginalExtension(int sender, int receiver, int from, int max, double valueAtFrom, double costPerUnit, double shipment, double ratio)
+    {
+        state.Delta[sender] -= from;
+        state.Delta[receiver] += from;
+        var receiverMu = state.IsViable(context.CellBlock[receiver]) ? context.CellMeanViable[receiver] : context.CellMeanFragment[receiver];
+        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
+        var receiverPosition = state.Position(receiver);
+        var senderPosition = state.Position(sender);
+        state.Delta[sender] += from;
+        state.Delta[receiver] -= from;
+        var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
+        var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
+        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        Candidate best = default;
+        var valueGain = valueAtFrom;
+        for (var q = from + 1; q <= max; q++)
+        {
+            var k = q - from;
+            valueGain += markdownShift
+                + (receiverScale * SellThrough.Tail(receiverMu, receiverPosition + k))
+                - (senderScale * SellThrough.Tail(senderMu, senderPosition - k + 1));
+            best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
+        }
+
+        return best;
+    }
+
+    private static Candidate Better(Candidate best, int q, double valueGain, double costPerUnit, double shipment, double ratio)
+    {
+        var gain = valueGain - (q * costPerUnit);
+        if (gain <= 1e-9 || valueGain < ratio * ((q * costPerUnit) + shipment) || gain <= best.Gain + 1e-9)
+        {
+            return best;
+        }
+
+        return new Candidate(q, gain, -(gain - shipment) / q);
     }
 }

@@ -145,7 +145,7 @@ public class WarehousePushPassTests
             .NodeFreight("W1", "FAST", 1, 10).NodeFreight("W1", "SLOW", 1, 10)
             .Plan();
 
-        var push = Assert.Single(plan.Moves);
+        var push = Assert.Single(plan.Moves, m => m.Pass == 1);
         Assert.Equal("FAST", push.ToNode);
     }
 

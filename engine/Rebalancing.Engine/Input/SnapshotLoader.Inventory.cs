@@ -68,7 +68,8 @@ public static partial class SnapshotLoader
             }
         }
 
-        if (problems.ErrorCount == 0)
+        // Duplicates among the rows that parsed, even when other rows have errors: every problem is reported at once.
+        if (canResolve)
         {
             columns.SortAndReportDuplicates(problems, nodes!, products!);
         }

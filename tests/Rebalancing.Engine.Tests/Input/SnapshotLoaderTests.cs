@@ -273,6 +273,29 @@ public class SnapshotLoaderTests
         AssertSingleError(result, $"{file}:{line}", unknown);
     }
 
+    [Fact]
+    public void Load_BrokenNodesFile_StillReportsUnknownSkusInInventory()
+    {
+        // products.csv is fine, so inventory's SKUs can still be checked against it while nodes.csv is broken.
+        var result = Load(
+            ("nodes.csv", Nodes.Replace("S2,store,GP,", "S2,store,,", StringComparison.Ordinal)),
+            ("inventory.csv", Inventory + "S1,X-9,1,0,0,1\n"));
+
+        AssertHasError(result, "nodes.csv:4");
+        AssertHasError(result, "inventory.csv:5");
+    }
+
+    [Fact]
+    public void Load_BrokenProductsFile_StillReportsUnknownNodesInInventory()
+    {
+        var result = Load(
+            ("products.csv", Products.Replace("T-3,T,L,3,40,100,", "T-3,T,L,3,40,0,", StringComparison.Ordinal)),
+            ("inventory.csv", Inventory + "S9,T-1,1,0,0,1\n"));
+
+        AssertHasError(result, "products.csv:4");
+        AssertHasError(result, "inventory.csv:5");
+    }
+
     // ---- cross-field rules ----
 
     [Fact]

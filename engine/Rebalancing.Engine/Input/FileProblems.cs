@@ -8,6 +8,7 @@ internal sealed class FileProblems
     internal const int MaxReportedPerFile = 100;
     private readonly List<InputProblem> sink;
     private int suppressed;
+    private int suppressedErrors;
 
     public FileProblems(string file, List<InputProblem> sink)
     {
@@ -38,7 +39,9 @@ internal sealed class FileProblems
     {
         if (suppressed > 0)
         {
-            sink.Add(new InputProblem(File, null, string.Create(CultureInfo.InvariantCulture, $"{suppressed} more problems not listed (the first {MaxReportedPerFile} are shown)")));
+            // Only warnings left unlisted must not turn the file into an error.
+            var severity = suppressedErrors > 0 ? ProblemSeverity.Error : ProblemSeverity.Warning;
+            sink.Add(new InputProblem(File, null, string.Create(CultureInfo.InvariantCulture, $"{suppressed} more problems not listed (the first {MaxReportedPerFile} are shown)"), severity));
         }
     }
 
@@ -47,6 +50,11 @@ internal sealed class FileProblems
         if (ErrorCount + WarningCount > MaxReportedPerFile)
         {
             suppressed++;
+            if (problem.Severity == ProblemSeverity.Error)
+            {
+                suppressedErrors++;
+            }
+
             return;
         }
 

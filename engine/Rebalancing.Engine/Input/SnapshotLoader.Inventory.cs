@@ -35,7 +35,7 @@ public static partial class SnapshotLoader
             {
                 problems.Error(file.Line, "node_id: a value is required");
             }
-            else if (canResolve && !nodeLookup.TryGetValue(nodeText, out node))
+            else if (nodes is not null && !nodeLookup.TryGetValue(nodeText, out node))
             {
                 problems.Error(file.Line, $"node_id: unknown node '{nodeText.ToString()}'");
             }
@@ -44,7 +44,7 @@ public static partial class SnapshotLoader
             {
                 problems.Error(file.Line, "sku: a value is required");
             }
-            else if (canResolve && !skuLookup.TryGetValue(skuText, out sku))
+            else if (products is not null && !skuLookup.TryGetValue(skuText, out sku))
             {
                 problems.Error(file.Line, $"sku: unknown sku '{skuText.ToString()}'");
             }
@@ -68,7 +68,8 @@ public static partial class SnapshotLoader
             }
         }
 
-        if (problems.ErrorCount == 0)
+        // Duplicates among the rows that parsed, even when other rows have errors: every problem is reported at once.
+        if (canResolve)
         {
             columns.SortAndReportDuplicates(problems, nodes!, products!);
         }

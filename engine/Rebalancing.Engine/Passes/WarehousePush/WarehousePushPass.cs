@@ -170,7 +170,7 @@ internal static class WarehousePushPass
                         }
                     }
 
-                    if (feasible && legs > 0 && FitsCapacity(block, legs))
+                    if (feasible && legs > 0 && FitsCapacityAndRouteCaps(block, legs))
                     {
                         Consider(legs);
                     }
@@ -180,7 +180,7 @@ internal static class WarehousePushPass
             return (bestGain, bestUnits, bestLegs);
         }
 
-        private bool FitsCapacity(int block, int legs)
+        private bool FitsCapacityAndRouteCaps(int block, int legs)
         {
             long units = 0;
             for (var i = 0; i < legs; i++)
@@ -188,7 +188,29 @@ internal static class WarehousePushPass
                 units += candidate[i].Quantity;
             }
 
-            return units <= state.FreeCapacity(context.BlockNode[block]);
+            if (units > state.FreeCapacity(context.BlockNode[block]))
+            {
+                return false;
+            }
+
+            // Each leg was checked against its route's room alone; legs from one warehouse share the route.
+            var store = context.BlockNode[block];
+            for (var i = 0; i < legs; i++)
+            {
+                var warehouse = context.CellNode[candidate[i].FromCell];
+                long onRoute = 0;
+                for (var j = 0; j < legs; j++)
+                {
+                    onRoute += context.CellNode[candidate[j].FromCell] == warehouse ? candidate[j].Quantity : 0;
+                }
+
+                if (onRoute > state.RouteRoomLeft(warehouse, store))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The next push to a store cell: one more unit on its row, or a new row of the minimum push.</summary>

@@ -39,7 +39,8 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
         {
             var account = StorageConnectionString.Parse(options.StorageConnectionString);
             (blobEndpoint, queueEndpoint) = (account.BlobEndpoint, account.QueueEndpoint);
-            authentication = StorageRestPipeline.SharedKey(account, time);
+            // Request signatures carry the real time (the service rejects skewed dates), whatever clock the app runs on.
+            authentication = StorageRestPipeline.SharedKey(account, TimeProvider.System);
         }
         else
         {

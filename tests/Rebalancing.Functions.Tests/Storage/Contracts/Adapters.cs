@@ -137,3 +137,26 @@ internal static class RealTime
         await Task.Delay(span + TimeSpan.FromMilliseconds(500));
     }
 }
+
+public sealed class EmbeddedWorkersTests(Xunit.Abstractions.ITestOutputHelper output) : WorkersContract(output), IDisposable
+{
+    private readonly EmbeddedDataDir dir = new();
+
+    protected override int Messages => 400;
+
+    internal override StorageServices CreateServices() => dir.Create(Time);
+
+    protected override Task LetTimePassAsync(TimeSpan span) => EmbeddedDataDir.LetTimePass(Time, span);
+
+    public void Dispose() => dir.Dispose();
+}
+
+[Collection(EmulatorGroup.Name)]
+public sealed class AzureWorkersTests(EmulatorFixture emulators, Xunit.Abstractions.ITestOutputHelper output) : WorkersContract(output)
+{
+    protected override int Messages => 100;
+
+    internal override StorageServices CreateServices() => emulators.CreateServices(Time);
+
+    protected override Task LetTimePassAsync(TimeSpan span) => RealTime.Wait(Time, span);
+}

@@ -22,6 +22,9 @@ internal interface ISnapshotStore
     /// <summary>The org's latest snapshot (by stored-at, then content hash): a point read of a per-org pointer.</summary>
     Task<SnapshotMetadata?> GetLatestAsync(string orgId, CancellationToken cancellationToken);
 
+    /// <summary>The orgs that have stored at least one snapshot, in ordinal order (a blob listing by prefix, not a query).</summary>
+    Task<IReadOnlyList<string>> ListOrgsAsync(CancellationToken cancellationToken);
+
     /// <summary>Keeps a bundle that failed validation under <c>rejected/</c>, beside its error report.</summary>
     Task<RejectedSnapshot> PutRejectedAsync(string orgId, ReadOnlyMemory<byte> bundle, string errorReportJson, CancellationToken cancellationToken);
 

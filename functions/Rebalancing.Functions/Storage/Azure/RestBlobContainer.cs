@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Rebalancing.Functions.Storage.Blobs;
@@ -49,6 +50,26 @@ internal sealed class RestBlobContainer(HttpPipeline pipeline, Uri blobEndpoint,
         message.Request.Headers.SetValue("If-Match", ifMatch);
         var response = await SendAsync(message, $"Replace blob {Name}/{path}", ReplacedOrStale, cancellationToken).ConfigureAwait(false);
         return response.Status == 201;
+    }
+
+    public async Task<IReadOnlyList<string>> ListTopLevelFoldersAsync(CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        var folders = new List<string>();
+        var marker = string.Empty;
+        do
+        {
+            var query = $"{Name}?restype=container&comp=list&delimiter=%2F" + (marker.Length > 0 ? "&marker=" + Uri.EscapeDataString(marker) : string.Empty);
+            using var message = CreateMessage(RequestMethod.Get, query);
+            var response = await SendAsync(message, $"List container {Name}", [200], cancellationToken).ConfigureAwait(false);
+            var results = XDocument.Parse(response.Content.ToString()).Root;
+            folders.AddRange(
+                results?.Element("Blobs")?.Elements("BlobPrefix").Select(p => p.Element("Name")?.Value.TrimEnd('/')).OfType<string>() ?? []);
+            marker = results?.Element("NextMarker")?.Value ?? string.Empty;
+        }
+        while (marker.Length > 0);
+
+        return [.. folders.Order(StringComparer.Ordinal)];
     }
 
     public async Task CheckHealthAsync(CancellationToken cancellationToken)

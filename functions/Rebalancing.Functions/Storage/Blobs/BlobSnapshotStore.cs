@@ -76,6 +76,21 @@ internal sealed class BlobSnapshotStore(IBlobContainer snapshots, IBlobContainer
         return blob is null ? null : JsonSerializer.Deserialize<SnapshotMetadata>(blob.Content, StorageJson.Options);
     }
 
+    public async Task<IReadOnlyList<string>> ListOrgsAsync(CancellationToken cancellationToken)
+    {
+        var orgs = new List<string>();
+        foreach (var folder in await snapshots.ListTopLevelFoldersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // An org counts once its first put has finished (the latest pointer is its last step).
+            if (await snapshots.GetAsync($"{folder}/{LatestBlobName}", cancellationToken).ConfigureAwait(false) is not null)
+            {
+                orgs.Add(folder);
+            }
+        }
+
+        return orgs;
+    }
+
     public async Task<RejectedSnapshot> PutRejectedAsync(string orgId, ReadOnlyMemory<byte> bundle, string errorReportJson, CancellationToken cancellationToken)
     {
         StorageIds.Check(orgId, nameof(orgId));

@@ -18,6 +18,9 @@ internal interface IBlobContainer
     /// <summary>Overwrites the blob if its ETag is still <paramref name="ifMatch"/>; false when it changed or vanished.</summary>
     Task<bool> ReplaceAsync(string path, ReadOnlyMemory<byte> content, string contentType, string ifMatch, CancellationToken cancellationToken);
 
+    /// <summary>The top-level folder names (blob name prefixes up to the first '/'), in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListTopLevelFoldersAsync(CancellationToken cancellationToken);
+
     Task CheckHealthAsync(CancellationToken cancellationToken);
 }
 

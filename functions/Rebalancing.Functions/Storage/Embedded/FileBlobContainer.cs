@@ -83,6 +83,14 @@ internal sealed class FileBlobContainer : IBlobContainer
         }
     }
 
+    public Task<IReadOnlyList<string>> ListTopLevelFoldersAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> folders = Directory.Exists(directory)
+            ? [.. Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+            : [];
+        return Task.FromResult(folders);
+    }
+
     public Task CheckHealthAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);

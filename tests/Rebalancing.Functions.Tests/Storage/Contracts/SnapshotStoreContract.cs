@@ -131,6 +131,23 @@ public abstract class SnapshotStoreContract : StorageContract
     }
 
     [Fact]
+    public async Task ListOrgs_AfterPuts_IncludesEachOrgOnceButNotOrgsWithOnlyRejectedBundles()
+    {
+        var (orgA, orgB, orgRejected) = (NewId("org"), NewId("org"), NewId("org"));
+        await Store.PutAsync(Put(orgA), Bundle("a1"), Ct);
+        await Store.PutAsync(Put(orgA), Bundle("a2"), Ct);
+        await Store.PutAsync(Put(orgB), Bundle("b1"), Ct);
+        await Store.PutRejectedAsync(orgRejected, Bundle("bad"), "{}", Ct);
+
+        var orgs = await Store.ListOrgsAsync(Ct);
+
+        Assert.Single(orgs, o => o == orgA);
+        Assert.Single(orgs, o => o == orgB);
+        Assert.DoesNotContain(orgRejected, orgs);
+        Assert.Equal(orgs.Order(StringComparer.Ordinal), orgs);
+    }
+
+    [Fact]
     public async Task PutRejected_KeepsBundleAndReportUnderRejected()
     {
         var org = NewId("org");

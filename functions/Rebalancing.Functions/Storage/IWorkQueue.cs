@@ -48,6 +48,25 @@ internal static class WorkQueueLimits
     /// <summary>The name of the queue that receives <paramref name="queueName"/>'s poison messages.</summary>
     public static string PoisonQueueName(string queueName) => queueName + "-poison";
 
+    /// <summary>
+    /// Checks an Azure Storage queue name (3-63 lower-case letters, digits and single hyphens, starting
+    /// and ending with a letter or digit), leaving room for the <c>-poison</c> suffix.
+    /// </summary>
+    public static string CheckQueueName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var valid = name.Length is >= 3 and <= 56
+            && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            && name[0] != '-' && name[^1] != '-'
+            && !name.Contains("--", StringComparison.Ordinal);
+        if (!valid && !(name.EndsWith("-poison", StringComparison.Ordinal) && name.Length <= 63 && CheckQueueName(name[..^"-poison".Length]).Length > 0))
+        {
+            throw new ArgumentException($"'{name}' is not a valid queue name: use 3-56 lower-case letters, digits and single hyphens.", nameof(name));
+        }
+
+        return name;
+    }
+
     internal static void CheckDelay(TimeSpan delay, string paramName)
     {
         if (delay < TimeSpan.Zero || delay > MaxVisibilityDelay)

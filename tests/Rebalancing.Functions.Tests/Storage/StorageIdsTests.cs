@@ -25,3 +25,33 @@ public sealed class StorageIdsTests
         Assert.ThrowsAny<ArgumentException>(() => StorageIds.Check(id, nameof(id)));
     }
 }
+
+public sealed class QueueNameTests
+{
+    [Theory]
+    [InlineData("rebalancing-work")]
+    [InlineData("rebalancing-work-poison")]
+    [InlineData("abc")]
+    public void CheckQueueName_ValidName_IsAccepted(string name)
+    {
+        Assert.Equal(name, WorkQueueLimits.CheckQueueName(name));
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("Work")]
+    [InlineData("-work")]
+    [InlineData("work-")]
+    [InlineData("wo--rk")]
+    [InlineData("work_items")]
+    public void CheckQueueName_NameAzureWouldRefuse_IsRejected(string name)
+    {
+        Assert.Throws<ArgumentException>(() => WorkQueueLimits.CheckQueueName(name));
+    }
+
+    [Fact]
+    public void CheckQueueName_TooLongToTakeThePoisonSuffix_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => WorkQueueLimits.CheckQueueName(new string('a', 57)));
+    }
+}

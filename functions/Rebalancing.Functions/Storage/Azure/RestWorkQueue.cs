@@ -131,5 +131,5 @@ internal sealed class RestWorkQueue(HttpPipeline pipeline, Uri queueEndpoint, st
 /// <summary>Opens REST queues that share one pipeline.</summary>
 internal sealed class RestWorkQueueFactory(HttpPipeline pipeline, Uri queueEndpoint) : IWorkQueueFactory
 {
-    public IWorkQueue Get(string name) => new RestWorkQueue(pipeline, queueEndpoint, name);
+    public IWorkQueue Get(string name) => new RestWorkQueue(pipeline, queueEndpoint, WorkQueueLimits.CheckQueueName(name));
 }

@@ -143,5 +143,5 @@ internal sealed class SqliteWorkQueue(SqliteDatabase database, string name, Time
 /// <summary>Opens embedded queues in the shared database.</summary>
 internal sealed class SqliteWorkQueueFactory(SqliteDatabase database, TimeProvider time) : IWorkQueueFactory
 {
-    public IWorkQueue Get(string name) => new SqliteWorkQueue(database, name, time);
+    public IWorkQueue Get(string name) => new SqliteWorkQueue(database, WorkQueueLimits.CheckQueueName(name), time);
 }

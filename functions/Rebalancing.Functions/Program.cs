@@ -1,0 +1,12 @@
+using Rebalancing.Functions;
+using Rebalancing.Functions.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRebalancingStorage();
+
+var app = builder.Build();
+app.MapHealthApi();
+app.Run();
+
+/// <summary>The app's entry point (public so tests can host it with WebApplicationFactory).</summary>
+public partial class Program;

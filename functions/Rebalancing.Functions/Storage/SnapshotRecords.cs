@@ -1,0 +1,23 @@
+namespace Rebalancing.Functions.Storage;
+
+/// <summary>What the caller knows about a snapshot it stores; the store computes hash, size and stored-at.</summary>
+/// <param name="OrgId">The organisation (a path-safe id: letters, digits, '-', '_', '.').</param>
+/// <param name="Rows">Row counts per file of the snapshot, as the loader read them.</param>
+/// <param name="AsOf">The instant the snapshot describes.</param>
+internal sealed record SnapshotPut(string OrgId, IReadOnlyDictionary<string, long> Rows, DateTimeOffset AsOf);
+
+/// <summary>Metadata kept beside every stored bundle: what the ledger needs for temporal truth.</summary>
+internal sealed record SnapshotMetadata(
+    string OrgId,
+    string SnapshotId,
+    string ContentHash,
+    long SizeBytes,
+    IReadOnlyDictionary<string, long> Rows,
+    DateTimeOffset AsOf,
+    DateTimeOffset StoredAt);
+
+/// <summary>The outcome of a put: the stored (or already present) metadata, and whether this call stored it.</summary>
+internal sealed record SnapshotPutResult(SnapshotMetadata Metadata, bool Created);
+
+/// <summary>Where a rejected bundle and its error report were kept.</summary>
+internal sealed record RejectedSnapshot(string OrgId, string RejectionId, string BundlePath, string ReportPath);

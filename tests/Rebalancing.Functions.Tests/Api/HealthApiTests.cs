@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Rebalancing.Functions.Tests.Harness;
+using Rebalancing.Functions.Tests.Storage.Contracts;
+
+namespace Rebalancing.Functions.Tests.Api;
+
+[Collection(EmulatorGroup.Name)]
+public sealed class HealthApiTests(EmulatorFixture emulators) : IDisposable
+{
+    private readonly EmbeddedDataDir dir = new();
+
+    private static WebApplicationFactory<Program> App(Dictionary<string, string?> settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        });
+
+    [Fact]
+    public async Task Health_OnTheEmbeddedDefault_Answers200Healthy()
+    {
+        using var app = App(new() { ["Rebalancing:DataDir"] = dir.Path });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("healthy", (await response.Content.ReadFromJsonAsync<HealthBody>())?.Status);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "rebalancing.db")));
+    }
+
+    [Fact]
+    public async Task Health_AgainstTheEmulators_Answers200Healthy()
+    {
+        using var app = App(new()
+        {
+            ["Rebalancing:Storage"] = "azure",
+            ["Rebalancing:Azure:StorageConnectionString"] = emulators.Options.StorageConnectionString,
+            ["Rebalancing:Azure:CosmosEndpoint"] = emulators.Options.CosmosEndpoint?.AbsoluteUri,
+            ["Rebalancing:Azure:CosmosKey"] = EmulatorFixture.CosmosEmulatorKey,
+            ["Rebalancing:Azure:Database"] = "health-" + Guid.NewGuid().ToString("N"),
+        });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("healthy", (await response.Content.ReadFromJsonAsync<HealthBody>())?.Status);
+    }
+
+    [Fact]
+    public async Task Health_WhenBlobStorageDoesNotAnswer_Answers503Unhealthy()
+    {
+        var nobodyListens = EmulatorProcess.FreePort();
+        using var app = App(new()
+        {
+            ["Rebalancing:Storage"] = "azure",
+            ["Rebalancing:Azure:StorageConnectionString"] = Emulators.ConnectionString(nobodyListens, nobodyListens),
+            ["Rebalancing:Azure:CosmosEndpoint"] = emulators.Options.CosmosEndpoint?.AbsoluteUri,
+            ["Rebalancing:Azure:CosmosKey"] = EmulatorFixture.CosmosEmulatorKey,
+        });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unhealthy", (await response.Content.ReadFromJsonAsync<HealthBody>())?.Status);
+    }
+
+    [Fact]
+    public void Start_AzureModeWithoutConnectionSettings_FailsAtStartNamingTheMissingSettings()
+    {
+        using var app = App(new() { ["Rebalancing:Storage"] = "azure" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Rebalancing:Azure:StorageConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Rebalancing:Azure:CosmosEndpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => dir.Dispose();
+
+    private sealed record HealthBody(string Status);
+}

@@ -37,6 +37,10 @@ internal sealed class PlanState
         }
 
         BannedRoutes.UnionWith(other.BannedRoutes);
+        foreach (var (key, credit) in other.RouteCredit)
+        {
+            RouteCredit[key] = credit;
+        }
     }
 
     public PlanContext Context { get; }
@@ -54,6 +58,12 @@ internal sealed class PlanState
     public Dictionary<(int From, int To), RouteUse> Routes { get; } = [];
 
     public List<PlannedMove> Moves { get; } = [];
+
+    /// <summary>
+    /// The value gain each route's moves brought when they were applied, per pass. Gains of successive moves
+    /// telescope to the pass's exact total, so "every route's credit pays its freight" implies "the pass pays".
+    /// </summary>
+    public Dictionary<(int Pass, int From, int To), double> RouteCredit { get; } = [];
 
     /// <summary>Routes a pass may not use (their moves did not pay for the shipment).</summary>
     public HashSet<(int From, int To)> BannedRoutes { get; } = [];
@@ -119,6 +129,14 @@ internal sealed class PlanState
 
     public PlannedMove? FindMove(int pass, int fromCell, int toCell) =>
         moveIndex.TryGetValue((pass, fromCell, toCell), out var move) ? move : null;
+
+    /// <summary>Records units moving from one cell to another and the value gain they bring; the caller has checked every rule.</summary>
+    public void Apply(int pass, int fromCell, int toCell, int quantity, double valueGain)
+    {
+        var key = (pass, Context.CellNode[fromCell], Context.CellNode[toCell]);
+        RouteCredit[key] = RouteCredit.GetValueOrDefault(key) + valueGain;
+        Apply(pass, fromCell, toCell, quantity);
+    }
 
     /// <summary>Records units moving from one cell to another; the caller has checked every rule.</summary>
     public void Apply(int pass, int fromCell, int toCell, int quantity)

@@ -14,7 +14,6 @@ internal static class RoutePayment
         var banned = new HashSet<(int, int)>();
         while (true)
         {
-            Diag.Rounds++;
             var trial = start.Clone();
             trial.BannedRoutes.UnionWith(banned);
             planPass(trial);
@@ -28,47 +27,52 @@ internal static class RoutePayment
         }
     }
 
-    /// <summary>Routes whose moves in this pass gain no more than the freight they add (or less than the required multiple of it).</summary>
+    /// <summary>
+    /// Routes whose moves in this pass earned (as credited when applied) no more than the freight they add, or less
+    /// than the required multiple of it.
+    /// </summary>
     private static List<(int From, int To)> UnpaidRoutes(PlanState before, PlanState after, int pass, Func<int, int, double> requiredRatio)
     {
         var context = after.Context;
-        var unpaid = new List<(int, int)>();
-        var byRoute = after.Moves
-            .Where(m => m.Pass == pass)
-            .GroupBy(m => (context.CellNode[m.FromCell], context.CellNode[m.ToCell]))
-            .OrderBy(g => g.Key.Item1)
-            .ThenBy(g => g.Key.Item2);
-        foreach (var route in byRoute)
+        var unpaid = new List<(int From, int To)>();
+        // Only what this stage added: a stage may start from a state that already holds moves of the same pass
+        // (the cross-cluster step starts from every cluster's transfers).
+        var unitsBefore = UnitsByRoute(before, pass);
+        foreach (var (route, unitsAfter) in UnitsByRoute(after, pass).OrderBy(r => r.Key.From).ThenBy(r => r.Key.To))
         {
-            var moves = route.ToList();
-            var blocks = moves.SelectMany(m => new[] { context.CellBlock[m.FromCell], context.CellBlock[m.ToCell] }).Distinct().ToList();
-            var with = blocks.Sum(after.BlockValue);
-            foreach (var m in moves)
+            var units = unitsAfter - unitsBefore.GetValueOrDefault(route);
+            if (units <= 0)
             {
-                after.Delta[m.FromCell] += m.Quantity;
-                after.Delta[m.ToCell] -= m.Quantity;
+                continue;
             }
 
-            var without = blocks.Sum(after.BlockValue);
-            foreach (var m in moves)
+            var price = context.Route(route.From, route.To);
+            var alreadyShipping = before.Routes.TryGetValue(route, out var use) && use.Units > 0;
+            var freight = (units * price.CostPerUnit) + (alreadyShipping ? 0.0 : price.CostPerShipment);
+            var credit = after.RouteCredit.GetValueOrDefault((pass, route.From, route.To)) - before.RouteCredit.GetValueOrDefault((pass, route.From, route.To));
+            var ratio = requiredRatio(route.From, route.To);
+            if (credit - freight <= 1e-9 || credit < (ratio * freight) - 1e-9)
             {
-                after.Delta[m.FromCell] -= m.Quantity;
-                after.Delta[m.ToCell] += m.Quantity;
-            }
-
-            var price = context.Route(route.Key.Item1, route.Key.Item2);
-            var units = moves.Sum(m => m.Quantity);
-            var alreadyShipping = before.Routes.TryGetValue(route.Key, out var use) && use.Units > 0;
-            var shipment = alreadyShipping ? 0.0 : price.CostPerShipment;
-            var gain = with - without;
-            var freight = (units * price.CostPerUnit) + shipment;
-            var ratio = requiredRatio(route.Key.Item1, route.Key.Item2);
-            if (gain - freight <= 1e-9 || gain < (ratio * freight) - 1e-9)
-            {
-                unpaid.Add(route.Key);
+                unpaid.Add(route);
             }
         }
 
         return unpaid;
+    }
+
+    private static Dictionary<(int From, int To), int> UnitsByRoute(PlanState state, int pass)
+    {
+        var context = state.Context;
+        var units = new Dictionary<(int, int), int>();
+        foreach (var move in state.Moves)
+        {
+            if (move.Pass == pass)
+            {
+                var key = (context.CellNode[move.FromCell], context.CellNode[move.ToCell]);
+                units[key] = units.GetValueOrDefault(key) + move.Quantity;
+            }
+        }
+
+        return units;
     }
 }

@@ -42,7 +42,6 @@ internal sealed class TransferSearch
 
         while (queue.TryDequeue(out var pair, out var priority))
         {
-            Diag.Popped++;
             var candidate = Evaluate(pair.Sender, pair.Receiver);
             if (candidate.Quantity == 0)
             {
@@ -57,7 +56,7 @@ internal sealed class TransferSearch
 
             var receiverBlock = context.CellBlock[pair.Receiver];
             var wasViable = state.IsViable(receiverBlock);
-            state.Apply(pass, pair.Sender, pair.Receiver, candidate.Quantity);
+            state.Apply(pass, pair.Sender, pair.Receiver, candidate.Quantity, candidate.ValueGain);
             if (changeCapBudget[context.CellSku[pair.Sender]] != int.MaxValue)
             {
                 changeCapBudget[context.CellSku[pair.Sender]] -= candidate.Quantity;
@@ -154,7 +153,6 @@ internal sealed class TransferSearch
     /// </summary>
     private double UnitGainUpperBound(int sender, int receiver)
     {
-        Diag.Bounds++;
         var receiverBlock = context.CellBlock[receiver];
         var receiverBlockHasDemand = false;
         for (var c = context.BlockStart[receiverBlock]; c < context.BlockStart[receiverBlock + 1]; c++)
@@ -200,12 +198,11 @@ internal sealed class TransferSearch
         return receiverGain + unlocked - senderLoss - cost;
     }
 
-    private readonly record struct Candidate(int Quantity, double Gain, double Key);
+    private readonly record struct Candidate(int Quantity, double Gain, double Key, double ValueGain);
 
     /// <summary>The best quantity for a pair under every rule, its exact gain, and its ranking key.</summary>
     private Candidate Evaluate(int sender, int receiver)
     {
-        Diag.Evaluations++;
         if (state.FindMove(pass, sender, receiver) is not null || !CanSend(sender) || !CanReceive(receiver))
         {
             return default;
@@ -350,6 +347,6 @@ internal sealed class TransferSearch
             return best;
         }
 
-        return new Candidate(q, gain, -(gain - shipment) / q);
+        return new Candidate(q, gain, -(gain - shipment) / q, valueGain);
     }
 }

@@ -94,10 +94,17 @@ internal static class WarehousePushPass
                     continue;
                 }
 
+                // The bundle's value gain (before freight) is credited to its legs' routes by units.
+                var valueGain = gain;
+                for (var i = 0; i < legs; i++)
+                {
+                    valueGain += best[i].Quantity * context.Route(context.CellNode[best[i].FromCell], context.CellNode[best[i].ToCell]).CostPerUnit;
+                }
+
                 for (var i = 0; i < legs; i++)
                 {
                     var leg = best[i];
-                    state.Apply(Pass, leg.FromCell, leg.ToCell, leg.Quantity);
+                    state.Apply(Pass, leg.FromCell, leg.ToCell, leg.Quantity, valueGain * leg.Quantity / units);
                     sourceOf[leg.ToCell] = leg.FromCell;
                 }
 

@@ -19,10 +19,10 @@ public static class ReasonCatalogue
     /// <summary>Every reason, in checking order.</summary>
     public static ImmutableArray<ReasonEntry> Entries { get; } =
     [
-        Entry(ReasonCode.NodeDisabled, "any", "the node cannot send (ship_enabled=false) or receive (receive_enabled=false) in the role the row would play", "enable shipping or receiving for the node in nodes.csv"),
-        Entry(ReasonCode.LifecycleBlocked, "2", "eol stock at a store: it moves only from a warehouse, never between stores", "change the product's lifecycle in products.csv"),
         Entry(ReasonCode.NoDemand, "any", "no demand signal for the SKU at the node (or anywhere it could go) and nothing to gain from its style", "check sales_4w / weekly_demand; the stock is valued at its markdown price"),
         Entry(ReasonCode.NoSurplus, "any", "nothing movable beyond what the node keeps: on hand less reserved, protected units (store_protected_units) or warehouse reserve", "lower store_protected_units or pass1.warehouse_reserve_units"),
+        Entry(ReasonCode.NodeDisabled, "any", "the node cannot send (ship_enabled=false) or receive (receive_enabled=false) in the role the row would play", "enable shipping or receiving for the node in nodes.csv"),
+        Entry(ReasonCode.LifecycleBlocked, "2", "eol stock at a store: it moves only from a warehouse, never between stores", "change the product's lifecycle in products.csv"),
         Entry(ReasonCode.CooldownActive, "any", "a recent move of the SKU forbids this one: a node that received within cooldown_days does not send it, one that sent does not receive it", "wait until the window passes or shorten cooldown_days"),
         Entry(ReasonCode.ChangeCapReached, "any", "the SKU has moved change_cap_units_per_sku units in the window (recent moves plus this plan)", "raise change_cap_units_per_sku"),
         Entry(ReasonCode.CapacityFull, "any", "the receiver has no room under capacity_units (on hand plus in transit)", "raise capacity_units or free space at the store"),

@@ -1,3 +1,4 @@
+using Rebalancing.Engine.Passes.Consolidation;
 using Rebalancing.Engine.Passes.StoreTransfers;
 
 namespace Rebalancing.Engine.Planning;
@@ -9,5 +10,5 @@ internal static class Stages
 
     public static PlanState StoreTransfersAcross(PlanState state) => StoreTransfersPass.AcrossClusters(state);
 
-    public static PlanState Consolidate(PlanState state) => state;
+    public static PlanState Consolidate(PlanState state) => ConsolidationPass.Run(state);
 }

@@ -113,6 +113,11 @@ internal static class ReasonClassifier
             return (pass, ReasonCode.ChangeCapReached, Invariant($"{Math.Max(0, state.ChangeCapLeft[sku])} units left under change_cap_units_per_sku, minimum move {minQuantity}"));
         }
 
+        if (node.IsStore && state.Position(cell) > 0 && state.HoldsAny(context.CellBlock[cell]) && !state.IsViable(context.CellBlock[cell]) && context.PolicyOf(cell).Pass3Enabled)
+        {
+            return (3, ReasonCode.FragmentLeftInPlace, Invariant($"{product.Style} is a fragment at {node.Id}; pass 3 found no consolidation that pays its freight"));
+        }
+
         var freeCapacity = state.FreeCapacity(context.CellNode[receiverCell]);
         if (freeCapacity < minQuantity)
         {
@@ -159,11 +164,6 @@ internal static class ReasonClassifier
             {
                 return (2, ReasonCode.InterClusterUpliftTooLow, Invariant($"gain {uplift:0.00} < {ratio} x freight {freight:0.00}"));
             }
-        }
-
-        if (node.IsStore && state.HoldsAny(context.CellBlock[cell]) && !state.IsViable(context.CellBlock[cell]) && context.PolicyOf(cell).Pass3Enabled)
-        {
-            return (3, ReasonCode.FragmentLeftInPlace, Invariant($"{product.Style} is a fragment at {node.Id}; no profitable consolidation"));
         }
 
         return (pass, ReasonCode.Balanced, Invariant($"best move {sender.Id}->{receiver.Id}: gain {uplift:0.00}, freight {freight:0.00}, but the plan's rules and better uses left nothing to move"));
@@ -274,7 +274,7 @@ internal static class ReasonClassifier
 
     /// <summary>
     /// Whether the receiver's style could be a viable run if it received this SKU and, for every other absent size,
-    /// units that some other node could still send (a pass-1 bundle or several transfers).
+    /// units a warehouse could still send with it (a pass-1 bundle). Store-to-store transfers move one SKU at a time.
     /// </summary>
     private static bool BecomesViable(PlanState state, int receiverCell, int quantity)
     {
@@ -296,7 +296,8 @@ internal static class ReasonClassifier
     {
         foreach (var other in state.Context.CellsOfSku(sku))
         {
-            if (state.Context.CellNode[other] != receiverNode && state.Available(other) > 0)
+            var otherNode = state.Context.CellNode[other];
+            if (otherNode != receiverNode && !state.Context.IsStore(otherNode) && state.Available(other) > 0)
             {
                 return true;
             }

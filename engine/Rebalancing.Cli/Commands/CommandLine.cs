@@ -13,6 +13,7 @@ internal static class CommandLine
             ValidateCommand.Create(),
             GenerateCommand.Create(),
             DemoCommand.Create(),
+            QualityCommand.Create(),
         };
         return root;
     }

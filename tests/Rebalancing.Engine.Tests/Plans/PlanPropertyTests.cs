@@ -304,4 +304,14 @@ public class PlanPropertyTests
             Assert.True(c.Moves.Count == 0 || net > 0, $"{c}: a plan with moves has net benefit {net}");
         }).Check(Configuration);
     }
+
+    [Fact]
+    public void UpperBound_IsNeverBelowThePlansNetBenefit() =>
+        ForAllPlans(c => Assert.True(c.Plan.UpperBoundCents >= c.Plan.NetBenefitCents, $"{c}: bound {c.Plan.UpperBoundCents} < net {c.Plan.NetBenefitCents}"));
+
+    [Fact]
+    public void UpperBound_IsNeverBelowTheFairShareBaseline() =>
+        ForAllPlans(c => Assert.True(
+            c.Plan.UpperBoundCents + 1 >= (long)Math.Round(Rebalancing.Engine.Quality.FairShareBaseline.NetBenefit(c.Plan.Snapshot, c.Plan.Policy) * 100),
+            $"{c}: the bound must hold for any plan, fair share included"));
 }

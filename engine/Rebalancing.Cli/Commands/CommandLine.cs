@@ -11,6 +11,7 @@ internal static class CommandLine
         {
             PlanCommand.Create(),
             ValidateCommand.Create(),
+            ExplainCommand.Create(),
             GenerateCommand.Create(),
             DemoCommand.Create(),
             QualityCommand.Create(),

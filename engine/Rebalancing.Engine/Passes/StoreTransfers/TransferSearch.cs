@@ -20,6 +20,8 @@ internal sealed class TransferSearch
     private readonly Func<int, int, double> requiredRatio;
     private readonly int[] changeCapBudget;
     private readonly PriorityQueue<(int Sender, int Receiver), (double Key, int Sender, int Receiver)> queue = new();
+    private readonly List<int> senders = [];
+    private readonly List<int> receivers = [];
 
     public TransferSearch(PlanState state, int pass, Func<int, bool> nodeInScope, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
     {
@@ -95,17 +97,26 @@ internal sealed class TransferSearch
 
     private void EnqueueSku(int sku)
     {
-        var cells = context.CellsOfSku(sku);
-        foreach (var sender in cells)
+        senders.Clear();
+        receivers.Clear();
+        foreach (var cell in context.CellsOfSku(sku))
         {
-            if (!CanSend(sender))
+            if (CanSend(cell))
             {
-                continue;
+                senders.Add(cell);
             }
 
-            foreach (var receiver in cells)
+            if (CanReceive(cell))
             {
-                if (receiver == sender || !CanReceive(receiver) || !pairInScope(context.CellNode[sender], context.CellNode[receiver]))
+                receivers.Add(cell);
+            }
+        }
+
+        foreach (var sender in senders)
+        {
+            foreach (var receiver in receivers)
+            {
+                if (receiver == sender || !pairInScope(context.CellNode[sender], context.CellNode[receiver]))
                 {
                     continue;
                 }

@@ -58,7 +58,8 @@ internal sealed partial class PlanContext
 
     public long[] InitialNodeLoad { get; }
 
-    public PolicySettings PolicyOf(int cell) => Policy.ResolveMask(NodeMask[CellNode[cell]] & ProductMask[CellSku[cell]]);
+    /// <summary>The effective policy of a cell's (node, SKU), resolved once when the cells are built.</summary>
+    public PolicySettings PolicyOf(int cell) => CellPolicy[cell];
 
     public bool IsStore(int node) => Snapshot.Nodes[node].Type == NodeType.Store;
 

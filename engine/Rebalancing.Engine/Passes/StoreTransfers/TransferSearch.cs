@@ -306,13 +306,16 @@ internal sealed class TransferSearch
         var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
         var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
         var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        Span<double> receiverTails = stackalloc double[max];
+        Span<double> senderTails = stackalloc double[max];
+        SellThrough.Tails(receiverMu, receiverPosition + 1, receiverTails);
+        SellThrough.Tails(senderMu, senderPosition - max + 1, senderTails);
         Candidate best = default;
         var valueGain = 0.0;
         for (var q = 1; q <= max; q++)
         {
-            valueGain += markdownShift
-                + (receiverScale * SellThrough.Tail(receiverMu, receiverPosition + q))
-                - (senderScale * SellThrough.Tail(senderMu, senderPosition - q + 1));
+            // The q-th unit: the receiver's (x + q)-th and the sender's (x - q + 1)-th.
+            valueGain += markdownShift + (receiverScale * receiverTails[q - 1]) - (senderScale * senderTails[max - q]);
             if (q >= min)
             {
                 best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
@@ -336,14 +339,22 @@ internal sealed class TransferSearch
         var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
         var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
         var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var count = max - from;
         Candidate best = default;
+        if (count <= 0)
+        {
+            return best;
+        }
+
+        Span<double> receiverTails = stackalloc double[count];
+        Span<double> senderTails = stackalloc double[count];
+        SellThrough.Tails(receiverMu, receiverPosition + 1, receiverTails);
+        SellThrough.Tails(senderMu, senderPosition - count + 1, senderTails);
         var valueGain = valueAtFrom;
         for (var q = from + 1; q <= max; q++)
         {
             var k = q - from;
-            valueGain += markdownShift
-                + (receiverScale * SellThrough.Tail(receiverMu, receiverPosition + k))
-                - (senderScale * SellThrough.Tail(senderMu, senderPosition - k + 1));
+            valueGain += markdownShift + (receiverScale * receiverTails[k - 1]) - (senderScale * senderTails[count - k]);
             best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
         }
 

@@ -253,16 +253,6 @@ internal static class ReasonClassifier
         public double[] SendLoss { get; }
     }
 
-    private static double MarginalGain(PlanState state, int senderCell, int receiverCell)
-    {
-        var context = state.Context;
-        var receiverMu = Mean(state, receiverCell);
-        var senderMu = Mean(state, senderCell);
-        var receiverGain = context.CellMarkdown[receiverCell] * context.CellPrice[receiverCell] * SellThrough.Tail(receiverMu, state.Position(receiverCell) + 1);
-        var senderLoss = context.CellMarkdown[senderCell] * context.CellPrice[senderCell] * SellThrough.Tail(senderMu, state.Position(senderCell));
-        return receiverGain - senderLoss;
-    }
-
     private static double Mean(PlanState state, int cell)
     {
         var context = state.Context;
@@ -270,19 +260,38 @@ internal static class ReasonClassifier
     }
 
     /// <summary>How many units in a row gain more than their per-unit freight, and what they gain.</summary>
+    /// <remarks>
+    /// The runs are taken as they stand after the first unit moves (a later unit changes presence only if it empties
+    /// the sender); the tails of both ends are then walked once.
+    /// </remarks>
     private static (int Units, double Gain) ProfitableUnits(PlanState state, int senderCell, int receiverCell, double costPerUnit, int maxQuantity)
     {
         // One row moves at most the largest quantity the rules allow; counting further units decides nothing.
         var limit = Math.Min(state.Available(senderCell), maxQuantity);
+        if (limit <= 0)
+        {
+            return (0, 0);
+        }
+
+        var context = state.Context;
+        state.Delta[senderCell] -= 1;
+        state.Delta[receiverCell] += 1;
+        var receiverMu = Mean(state, receiverCell);
+        var senderMu = Mean(state, senderCell);
+        state.Delta[senderCell] += 1;
+        state.Delta[receiverCell] -= 1;
+
+        Span<double> receiverTails = limit <= 256 ? stackalloc double[limit] : new double[limit];
+        Span<double> senderTails = limit <= 256 ? stackalloc double[limit] : new double[limit];
+        SellThrough.Tails(receiverMu, state.Position(receiverCell) + 1, receiverTails);
+        SellThrough.Tails(senderMu, state.Position(senderCell) - limit + 1, senderTails);
+        var receiverScale = context.CellMarkdown[receiverCell] * context.CellPrice[receiverCell];
+        var senderScale = context.CellMarkdown[senderCell] * context.CellPrice[senderCell];
         var units = 0;
         var gain = 0.0;
         while (units < limit)
         {
-            state.Delta[senderCell] -= units;
-            state.Delta[receiverCell] += units;
-            var marginal = MarginalGain(state, senderCell, receiverCell) - costPerUnit;
-            state.Delta[senderCell] += units;
-            state.Delta[receiverCell] -= units;
+            var marginal = (receiverScale * receiverTails[units]) - (senderScale * senderTails[limit - 1 - units]) - costPerUnit;
             if (marginal <= 0)
             {
                 break;

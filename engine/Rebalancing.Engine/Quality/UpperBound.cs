@@ -51,9 +51,11 @@ internal static class UpperBound
             }
         }
 
+        var inbound = InboundBySenderCost(context);
+        var isSender = new bool[context.Snapshot.Nodes.Length];
         for (var sku = 0; sku < context.Snapshot.Products.Length; sku++)
         {
-            bound += PoolGain(context, sku, boundMean);
+            bound += PoolGain(context, sku, boundMean, inbound, isSender);
         }
 
         return bound;
@@ -93,7 +95,24 @@ internal static class UpperBound
     }
 
     /// <summary>The relaxation's best gain for one SKU: a greedy merge of sender losses and receiver gains.</summary>
-    private static double PoolGain(PlanContext context, int sku, double[] boundMean)
+    /// <summary>For each node, every other node that can ship, cheapest per-unit route to it first (ties by node).</summary>
+    private static int[][] InboundBySenderCost(PlanContext context)
+    {
+        var nodes = context.Snapshot.Nodes;
+        var inbound = new int[nodes.Length][];
+        for (var to = 0; to < nodes.Length; to++)
+        {
+            var target = to;
+            inbound[to] = [.. Enumerable.Range(0, nodes.Length)
+                .Where(from => from != target && nodes[from].ShipEnabled)
+                .OrderBy(from => context.Route(from, target).CostPerUnit)
+                .ThenBy(from => from)];
+        }
+
+        return inbound;
+    }
+
+    private static double PoolGain(PlanContext context, int sku, double[] boundMean, int[][] inbound, bool[] isSender)
     {
         var cells = context.CellsOfSku(sku);
         var eol = context.Snapshot.Products[sku].Lifecycle == Lifecycle.Eol;
@@ -108,6 +127,7 @@ internal static class UpperBound
                 var unit = new Unit(c, context.CellPosition[c], -1, context.CellMovable[c]);
                 senders.Enqueue(unit, SenderLoss(context, unit, boundMean));
                 anyWarehouse |= !info.IsStore;
+                isSender[context.CellNode[c]] = true;
             }
         }
 
@@ -115,6 +135,31 @@ internal static class UpperBound
         {
             return 0;
         }
+
+        try
+        {
+            return MatchPool(context, cells, eol, anyWarehouse, senders, receivers, boundMean, inbound, isSender);
+        }
+        finally
+        {
+            foreach (var c in cells)
+            {
+                isSender[context.CellNode[c]] = false;
+            }
+        }
+    }
+
+    private static double MatchPool(
+        PlanContext context,
+        ReadOnlySpan<int> cells,
+        bool eol,
+        bool anyWarehouse,
+        PriorityQueue<Unit, double> senders,
+        PriorityQueue<Unit, double> receivers,
+        double[] boundMean,
+        int[][] inbound,
+        bool[] isSender)
+    {
 
         foreach (var c in cells)
         {
@@ -125,13 +170,14 @@ internal static class UpperBound
                 continue;
             }
 
+            // The receiver's cheapest inbound route from a node that holds movable units of the SKU.
             var cheapest = double.MaxValue;
-            foreach (var s in cells)
+            foreach (var from in inbound[node])
             {
-                var sender = context.Snapshot.Nodes[context.CellNode[s]];
-                if (context.CellNode[s] != node && sender.ShipEnabled && context.CellMovable[s] > 0 && (!eol || !sender.IsStore))
+                if (isSender[from])
                 {
-                    cheapest = Math.Min(cheapest, context.Route(context.CellNode[s], node).CostPerUnit);
+                    cheapest = context.Route(from, node).CostPerUnit;
+                    break;
                 }
             }
 

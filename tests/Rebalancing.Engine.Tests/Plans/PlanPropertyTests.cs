@@ -65,7 +65,6 @@ public class PlanPropertyTests
     /// Checks a property on three generated pilot-like networks, then on many random small networks under the default
     /// policy and under the tight one.
     /// </summary>
-
     private static void ForAllPlans(Action<Case> property)
     {
         foreach (var generated in GeneratedCases.Value)

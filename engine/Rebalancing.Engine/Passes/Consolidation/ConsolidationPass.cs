@@ -55,7 +55,7 @@ internal static class ConsolidationPass
 
         public void Run()
         {
-            if (blocks.Count < 2 || context.Snapshot.Products[context.CellSku[context.BlockStart[blocks[0]]]].Lifecycle == Lifecycle.Eol)
+            if (blocks.Count < 2)
             {
                 return;
             }
@@ -221,6 +221,7 @@ internal static class ConsolidationPass
             var node = context.CellNode[sender];
             var sku = context.CellSku[sender];
             return context.CellSku[receiver] == sku
+                && context.Snapshot.Products[sku].Lifecycle != Lifecycle.Eol
                 && context.Snapshot.Nodes[node].ShipEnabled
                 && state.Available(sender) > 0
                 && !context.ReceivedRecently.Contains((node, sku))

@@ -67,4 +67,25 @@ public class ConsolidationPassTests
 
         Assert.DoesNotContain(plan.Moves, m => m.Pass == 3 && m.FromCluster != m.ToCluster);
     }
+
+    [Fact]
+    public void Pass3_EolSizeOfAMixedStyle_IsNeverMovedBetweenStores()
+    {
+        // Size 2 is end of life; the other sizes of the style are core.
+        var network = new TestNetwork()
+            .Store("HUB", "GP").Store("A", "GP").Store("B", "GP")
+            .Style("DRESS", 3, price: 600)
+            .Stock("HUB", "DRESS-1", 3, sales4w: 10).Stock("HUB", "DRESS-2", 0, sales4w: 10).Stock("HUB", "DRESS-3", 0, sales4w: 10)
+            .Stock("A", "DRESS-2", 3, sales4w: 1)
+            .Stock("B", "DRESS-3", 3, sales4w: 1)
+            .ClusterFreight("GP", "GP", 2, 20);
+        var files = network.Files();
+        files["products.csv"] = files["products.csv"].Replace("DRESS-2,DRESS,2,2,40,600,core", "DRESS-2,DRESS,2,2,40,600,eol", StringComparison.Ordinal);
+        var snapshot = Rebalancing.Engine.Input.SnapshotLoader.Load(new MemorySnapshotSource(files)).Snapshot!;
+
+        var plan = Rebalancing.Engine.Planning.Planner.Create(snapshot, Rebalancing.Engine.Policies.Policy.Default);
+
+        Assert.DoesNotContain(plan.Moves, m => m.Sku == "DRESS-2");
+        Assert.Contains(plan.Blocked, b => b.NodeId == "A" && b.Sku == "DRESS-2" && b.Code == ReasonCode.LifecycleBlocked);
+    }
 }

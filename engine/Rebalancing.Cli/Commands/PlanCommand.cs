@@ -30,11 +30,8 @@ internal static class PlanCommand
                 return ExitCodes.InvalidInput;
             }
 
-            Engine.Plans.Plan plan;
-            using (progress.Step("plan"))
-            {
-                plan = Planner.Create(input.Snapshot, input.Policy);
-            }
+            progress.StartStages();
+            var plan = Planner.Create(input.Snapshot, input.Policy, progress);
 
             var elapsed = clock.ElapsedMilliseconds;
             using (progress.Step("write"))

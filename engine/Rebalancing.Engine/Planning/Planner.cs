@@ -10,11 +10,12 @@ public static class Planner
     /// <summary>Plans a snapshot.</summary>
     /// <param name="snapshot">A validated snapshot.</param>
     /// <param name="policy">The policy.</param>
+    /// <param name="progress">Told as each stage finishes (for progress on long work), or <see langword="null"/>.</param>
     /// <returns>The plan.</returns>
-    public static Plan Create(Snapshot snapshot, Policy policy)
+    public static Plan Create(Snapshot snapshot, Policy policy, IProgress<PlanStage>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(policy);
-        return new PlanningSession(snapshot, policy).Run(parallel: true);
+        return new PlanningSession(snapshot, policy).Run(parallel: true, progress);
     }
 }

@@ -77,10 +77,14 @@ public sealed class PlanningSession
         return PlanAssembler.Assemble(Replay(allMoves));
     }
 
-    /// <summary>Runs every stage in one process, clusters in parallel when <paramref name="parallel"/> is set.</summary>
-    internal Plan Run(bool parallel)
+    /// <summary>
+    /// Runs every stage in one process, clusters in parallel when <paramref name="parallel"/> is set, reporting each
+    /// stage as it finishes.
+    /// </summary>
+    internal Plan Run(bool parallel, IProgress<PlanStage>? progress = null)
     {
         var pass1 = WarehousePush();
+        progress?.Report(PlanStage.WarehousePush);
         var clusters = Clusters.Select((c, i) => (c, i)).ToList();
         var perCluster = new ImmutableArray<StageMove>[clusters.Count];
         if (parallel)
@@ -95,11 +99,16 @@ public sealed class PlanningSession
             }
         }
 
+        progress?.Report(PlanStage.StoreTransfersWithin);
         var afterClusters = pass1.Concat(perCluster.SelectMany(m => m)).ToList();
         var across = StoreTransfersAcross(afterClusters);
+        progress?.Report(PlanStage.StoreTransfersAcross);
         var afterPass2 = afterClusters.Concat(across).ToList();
         var pass3 = Consolidate(afterPass2);
-        return Assemble([.. afterPass2, .. pass3]);
+        progress?.Report(PlanStage.Consolidation);
+        var plan = Assemble([.. afterPass2, .. pass3]);
+        progress?.Report(PlanStage.Assembly);
+        return plan;
     }
 
     private int ClusterIndex(string cluster)

@@ -167,7 +167,7 @@ internal static class Networks
     public static readonly DateTimeOffset AsOf = new(2026, 2, 28, 0, 0, 0, TimeSpan.Zero);
     private static readonly ConcurrentDictionary<int, byte[]> Bundles = new();
 
-    public static NetworkGeneratorOptions Options(int seed) => new() { Stores = 12, Skus = 120, Seed = seed, AsOf = AsOf };
+    public static NetworkGeneratorOptions Options(int seed) => new() { Stores = 12, Skus = 120, Clusters = 3, Seed = seed, AsOf = AsOf };
 
     public static byte[] Bundle(int seed) => Bundles.GetOrAdd(seed, s =>
     {

@@ -67,6 +67,27 @@ public sealed class EmbeddedPipelineTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public async Task WorkerDyingOnEveryDelivery_MessageParkedAsPoison_DrainingThePoisonQueueFailsTheRun()
+    {
+        var pipeline = new Pipeline(Stores, time);
+        await pipeline.PutSnapshotAsync("org-dying");
+        var runId = await pipeline.StartAsync("org-dying");
+        var dies = new DiesAt(WorkerFaultPoint.AfterSideEffect, RunStep.WarehousePush);
+
+        await pipeline.DrainAsync(dies);
+
+        Assert.Equal(WorkQueueLimits.MaxDequeueCount, dies.Deaths);
+        Assert.Equal(RunStatus.Pass1, (await pipeline.RunAsync(runId)).Status);
+        Assert.Equal(1, await pipeline.Worker().DrainPoisonAsync(CancellationToken.None));
+        var run = await pipeline.RunAsync(runId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.True(run.Error!.Poisoned);
+        Assert.Equal(RunStep.WarehousePush, run.Error.Step);
+        Assert.Contains(pipeline.Events.Of(runId), e => e.Type == RunEventTypes.Failed);
+        Assert.Null(await Stores.Runs.GetActiveRunAsync("org-dying", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ApprovalRaisedDuringPass2_IsKept_AndAppliedWhenTheRunStartsWaiting()
     {
         var pipeline = new Pipeline(Stores, time);

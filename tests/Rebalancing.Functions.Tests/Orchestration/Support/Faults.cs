@@ -20,6 +20,21 @@ internal sealed class CrashOnce(WorkerFaultPoint point, WorkKind kind, RunStep? 
     }
 }
 
+/// <summary>Kills the worker every time it reaches <paramref name="point"/> of an activity of <paramref name="step"/>.</summary>
+internal sealed class DiesAt(WorkerFaultPoint point, RunStep step) : IWorkerFaults
+{
+    public int Deaths;
+
+    public void At(WorkerFaultPoint reached, WorkItem item, QueueMessage message)
+    {
+        if (reached == point && item.Kind == WorkKind.Activity && item.Step == step)
+        {
+            Interlocked.Increment(ref Deaths);
+            throw new WorkerCrashed($"killed at {point} of {step}, delivery {message.DequeueCount}");
+        }
+    }
+}
+
 /// <summary>Activities where one step always throws, for one org's runs.</summary>
 internal sealed class ThrowingStep(IRebalanceActivities inner, RunStep step, string orgId) : IRebalanceActivities
 {

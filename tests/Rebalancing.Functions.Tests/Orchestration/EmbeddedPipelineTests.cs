@@ -166,6 +166,46 @@ public sealed class EmbeddedPipelineTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public async Task StarterDiedAfterClaimingBeforeCreating_NextStartCompletesThatRun()
+    {
+        var pipeline = new Pipeline(Stores, time);
+        await pipeline.PutSnapshotAsync("org-ghost");
+        await Stores.Runs.ClaimActiveRunAsync("org-ghost", "run-ghost", CancellationToken.None); // then the starter died
+
+        var next = await pipeline.Service.StartRunAsync("org-ghost", new StartRunRequest(), CancellationToken.None);
+        await pipeline.DrainAsync();
+
+        Assert.Equal(StartRunOutcome.Existing, next.Outcome);
+        Assert.Equal("run-ghost", next.RunId);
+        Assert.Equal(RunStatus.AwaitingApproval, (await pipeline.RunAsync("run-ghost")).Status);
+    }
+
+    [Fact]
+    public async Task WorkerDiedBeforeReleasingAFinishedRunsOrg_NextStartReleasesItAndStartsANewRun()
+    {
+        var pipeline = new Pipeline(Stores, time);
+        await pipeline.PutSnapshotAsync("org-stuck");
+        var first = await pipeline.StartAsync("org-stuck");
+        await pipeline.Service.CancelAsync(first, CancellationToken.None);
+        Assert.NotNull(await pipeline.Queue.ReceiveAsync(Pipeline.Visibility, CancellationToken.None)); // LoadSnapshot, held: only the cancel is handled
+        var worker = pipeline.Worker(new CrashOnce(WorkerFaultPoint.AfterCommit, WorkKind.Inbox));
+        await Assert.ThrowsAsync<WorkerCrashed>(async () =>
+        {
+            while (await pipeline.Queue.ReceiveAsync(Pipeline.Visibility, CancellationToken.None) is { } message)
+            {
+                await worker.HandleAsync(message, CancellationToken.None);
+            }
+        });
+        Assert.Equal(RunStatus.Cancelled, (await pipeline.RunAsync(first)).Status);
+        Assert.Equal(first, await Stores.Runs.GetActiveRunAsync("org-stuck", CancellationToken.None));
+
+        var second = await pipeline.Service.StartRunAsync("org-stuck", new StartRunRequest(), CancellationToken.None);
+
+        Assert.Equal(StartRunOutcome.Created, second.Outcome);
+        Assert.NotEqual(first, second.RunId);
+    }
+
+    [Fact]
     public async Task SecondRunOfAnOrg_PlansWithTheFirstRunsAppliedMovesAsRecentMoves()
     {
         var pipeline = new Pipeline(Stores, time);

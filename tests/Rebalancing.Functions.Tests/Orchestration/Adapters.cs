@@ -10,6 +10,8 @@ public sealed class EmbeddedOrchestrationTests(ITestOutputHelper output) : Orche
 
     protected override int Races => 20;
 
+    protected override TimeSpan Visibility => TimeSpan.FromMinutes(5);
+
     internal override Rebalancing.Functions.Storage.StorageServices CreateServices() => dir.Create(Time);
 
     protected override Task LetTimePassAsync(TimeSpan span) => EmbeddedDataDir.LetTimePass(Time, span);
@@ -21,6 +23,8 @@ public sealed class EmbeddedOrchestrationTests(ITestOutputHelper output) : Orche
 public sealed class AzureOrchestrationTests(EmulatorFixture emulators, ITestOutputHelper output) : OrchestrationContract(output)
 {
     protected override int Races => 5;
+
+    protected override TimeSpan Visibility => TimeSpan.FromSeconds(2);
 
     internal override Rebalancing.Functions.Storage.StorageServices CreateServices() => emulators.CreateServices(Time);
 

@@ -16,7 +16,35 @@ public abstract class OrchestrationContract(ITestOutputHelper output) : StorageC
     /// <summary>How many approval/timeout races to run.</summary>
     protected abstract int Races { get; }
 
-    internal Pipeline NewPipeline(IWorkQueueFactory? queues = null) => new(Services, Time, queues);
+    /// <summary>The workers' visibility timeout: how long a killed worker's message stays hidden.</summary>
+    protected abstract TimeSpan Visibility { get; }
+
+    internal Pipeline NewPipeline(IWorkQueueFactory? queues = null) => new(Services, Time, queues, Visibility, LetTimePassAsync);
+
+    [Theory]
+    [InlineData(nameof(WorkerFaultPoint.AfterCommit), nameof(WorkKind.Activity), nameof(RunStep.WarehousePush))]
+    [InlineData(nameof(WorkerFaultPoint.AfterSideEffect), nameof(WorkKind.Activity), nameof(RunStep.Apply))]
+    [InlineData(nameof(WorkerFaultPoint.BeforeDelete), nameof(WorkKind.Inbox), "approval")]
+    public async Task WorkerKilled_AfterTheFanOutCommitOrTheLedgerWriteOrBeforeDeletingTheApproval_RunCompletesWithEachLedgerEntryOnce(string point, string kind, string step)
+    {
+        var pipeline = NewPipeline();
+        var org = NewId("org");
+        await pipeline.PutSnapshotAsync(org);
+        var runId = await pipeline.StartAsync(org);
+        var crash = new CrashOnce(Enum.Parse<WorkerFaultPoint>(point), Enum.Parse<WorkKind>(kind), Enum.TryParse<RunStep>(step, out var s) ? s : null);
+
+        await pipeline.DrainAsync(crash);
+        await pipeline.ApproveAsync(runId, "e-1");
+        await pipeline.DrainAsync(crash);
+
+        Assert.True(crash.Crashed);
+        var run = await pipeline.RunAsync(runId);
+        Assert.Equal(RunStatus.Applied, run.Status);
+        var orders = await pipeline.Stores.Ledger.ListByRunAsync(org, runId, Ct);
+        Assert.Equal(run.Moves.Count, orders.Count);
+        Assert.Equal(orders.Count, orders.Select(o => o.OrderId).Distinct().Count());
+        Assert.Single(pipeline.Events.Of(runId), e => e.Type == RunEventTypes.Applied);
+    }
 
     [Fact]
     public async Task Run_DrivenOnlyThroughThePorts_GoesFromPendingToAppliedWithItsFanOut()

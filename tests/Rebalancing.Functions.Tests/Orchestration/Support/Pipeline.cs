@@ -20,9 +20,19 @@ internal sealed class Pipeline
 {
     public static readonly TimeSpan Visibility = TimeSpan.FromMinutes(5);
 
-    public Pipeline(StorageServices stores, ManualTimeProvider time, IWorkQueueFactory? queues = null)
+    private readonly Func<TimeSpan, Task> letTimePass;
+
+    /// <param name="visibility">The workers' visibility timeout (how long a dead worker's message stays hidden).</param>
+    /// <param name="letTimePass">How time passes for the queue: the manual clock (embedded), or real waiting (emulators).</param>
+    public Pipeline(StorageServices stores, ManualTimeProvider time, IWorkQueueFactory? queues = null, TimeSpan? visibility = null, Func<TimeSpan, Task>? letTimePass = null)
     {
         Time = time;
+        VisibilityTimeout = visibility ?? Visibility;
+        this.letTimePass = letTimePass ?? (span =>
+        {
+            time.Advance(span);
+            return Task.CompletedTask;
+        });
         Stores = queues is null ? stores : stores with { Queues = queues };
         QueueName = "work-" + Guid.NewGuid().ToString("N")[..20];
         Activities = new RebalanceActivities(Stores, new PlanningInputs(Stores.Snapshots));
@@ -30,6 +40,8 @@ internal sealed class Pipeline
     }
 
     public ManualTimeProvider Time { get; }
+
+    public TimeSpan VisibilityTimeout { get; }
 
     public StorageServices Stores { get; }
 
@@ -44,7 +56,7 @@ internal sealed class Pipeline
     public IWorkQueue Queue => Stores.Queues.Get(QueueName);
 
     public RunWorker Worker(IWorkerFaults? faults = null, IRebalanceActivities? activities = null) =>
-        new(Stores, activities ?? Activities, Events, Time, new RunWorkerOptions { QueueName = QueueName, VisibilityTimeout = Visibility }, faults);
+        new(Stores, activities ?? Activities, Events, Time, new RunWorkerOptions { QueueName = QueueName, VisibilityTimeout = VisibilityTimeout }, faults);
 
     /// <summary>Stores a generated network's snapshot for <paramref name="orgId"/>; returns its id.</summary>
     public async Task<string> PutSnapshotAsync(string orgId, int seed = 1)
@@ -79,7 +91,7 @@ internal sealed class Pipeline
             catch (WorkerCrashed)
             {
                 // The process died: its message comes back after the visibility timeout, to a new worker.
-                Time.Advance(Visibility + TimeSpan.FromSeconds(1));
+                await letTimePass(VisibilityTimeout + TimeSpan.FromSeconds(1));
                 worker = Worker(faults, activities);
             }
         }

@@ -25,6 +25,7 @@ public static class ReasonCatalogue
         Entry(ReasonCode.LifecycleBlocked, "2", "eol stock at a store: it moves only from a warehouse, never between stores", "change the product's lifecycle in products.csv"),
         Entry(ReasonCode.CooldownActive, "any", "a recent move of the SKU forbids this one: a node that received within cooldown_days does not send it, one that sent does not receive it", "wait until the window passes or shorten cooldown_days"),
         Entry(ReasonCode.ChangeCapReached, "any", "the SKU has moved change_cap_units_per_sku units in the window (recent moves plus this plan)", "raise change_cap_units_per_sku"),
+        Entry(ReasonCode.FragmentLeftInPlace, "3", "the row's units are part of a fragment (a style at a store that is not a viable run) that pass 3 could not consolidate profitably into a viable run", "none needed: the fragment is better sold or marked down where it is"),
         Entry(ReasonCode.CapacityFull, "any", "the receiver has no room under capacity_units (on hand plus in transit)", "raise capacity_units or free space at the store"),
         Entry(ReasonCode.RouteCapReached, "any", "the route's unit cap (pass2.max_route_units) is used up in this run", "raise pass2.max_route_units"),
         Entry(ReasonCode.SizeRunNotViableAtDestination, "1, 2", "the receiver would hold a fragment: no bundle of sizes could make its style a viable run", "lower min_viable_run, or stock the neighbouring sizes"),
@@ -32,7 +33,6 @@ public static class ReasonCatalogue
         Entry(ReasonCode.BelowMinQuantity, "1, 2", "the best move is under the minimum quantity (pass1.min_push_units / pass2.min_transfer_units)", "lower the minimum quantity"),
         Entry(ReasonCode.FreightExceedsUplift, "any", "freight (per unit plus the route's shipment cost) eats the gain", "negotiate freight or lower freight.default_cost_per_shipment"),
         Entry(ReasonCode.InterClusterUpliftTooLow, "2", "across clusters the gain is under pass2.inter_cluster_min_uplift_ratio times freight", "lower pass2.inter_cluster_min_uplift_ratio"),
-        Entry(ReasonCode.FragmentLeftInPlace, "3", "the row is part of a fragment that pass 3 could not consolidate profitably into a viable run", "none needed: the fragment is better sold or marked down where it is"),
         Entry(ReasonCode.Balanced, "any", "surplus and need exist but no move gains anything after the rules", "none needed"),
     ];
 

@@ -1,8 +1,10 @@
 using Rebalancing.Functions;
+using Rebalancing.Functions.Orchestration;
 using Rebalancing.Functions.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRebalancingStorage();
+builder.AddRebalancingOrchestration();
 
 var app = builder.Build();
 app.MapHealthApi();

@@ -19,8 +19,7 @@ internal static class SnapshotsApi
         var group = api.MapGroup("/orgs/{orgId}/snapshots").WithTags("snapshots");
         group.MapPost("/", UploadAsync)
             .WithName("UploadSnapshot")
-            .WithSummary("Validates a zipped snapshot folder and stores it immutably.")
-            .Accepts<byte[]>("application/zip");
+            .WithSummary("Validates a zipped snapshot folder (application/zip) and stores it immutably.");
         group.MapGet("/{snapshotId}", GetAsync)
             .WithName("GetSnapshot")
             .WithSummary("The stored snapshot's metadata.");

@@ -13,16 +13,20 @@ namespace Rebalancing.Functions.Application;
 internal static class ApplicationServices
 {
     /// <summary>
-    /// The host's request logging (<c>Microsoft.AspNetCore.Hosting.Diagnostics</c>) writes full request URLs, which
-    /// for approval links carry the token: it is kept at Warning, so tokens never reach a log.
+    /// The host's request logging (<c>Microsoft.AspNetCore.Hosting.Diagnostics</c>, Information) and the route
+    /// matcher (<c>Microsoft.AspNetCore.Routing.Matching</c>, Debug) write request paths, which for approval links
+    /// carry the token: they are capped so tokens never reach a log (a test captures every category at Trace).
     /// </summary>
     public const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    public const string RouteMatchingLogCategory = "Microsoft.AspNetCore.Routing.Matching";
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddRebalancingStorage();
         builder.Logging.AddFilter(RequestLogCategory, LogLevel.Warning);
+        builder.Logging.AddFilter(RouteMatchingLogCategory, LogLevel.Information);
         var services = builder.Services;
         services.AddOptions<RebalancingOptions>()
             .BindConfiguration(RebalancingOptions.SectionName)

@@ -72,17 +72,11 @@ internal static class ApplicationServices
         services.AddSingleton<IQueueTrigger>(sp => sp.GetRequiredService<IngestionQueueTrigger>());
         services.AddSingleton<IQueueTrigger>(sp => sp.GetRequiredService<NotificationQueueTrigger>());
         services.AddSingleton<ScheduledRebalanceTrigger>();
-        if (builder.Configuration.GetValue(RebalancingOptions.SectionName + ":Triggers", true))
-        {
-            services.AddHostedService<QueueTriggerHost>();
-            services.AddHostedService<ScheduleHost>();
-        }
-
+        // Each decides at start from the bound options (test hosts add their configuration after this runs).
+        services.AddHostedService<QueueTriggerHost>();
+        services.AddHostedService<ScheduleHost>();
         services.AddHostedService<StartupBanner>();
-        if (builder.Configuration.GetValue<bool?>(RebalancingOptions.SectionName + ":SeedDemo") ?? builder.Environment.IsDevelopment())
-        {
-            services.AddHostedService<DevelopmentSeed>();
-        }
+        services.AddHostedService<DevelopmentSeed>();
 
         return builder;
     }

@@ -12,6 +12,8 @@ namespace Rebalancing.Functions.Application;
 /// </summary>
 internal sealed partial class DevelopmentSeed(
     IHostApplicationLifetime lifetime,
+    IHostEnvironment environment,
+    IOptions<RebalancingOptions> options,
     SnapshotIngestion ingestion,
     IRebalanceRuns runs,
     ApprovalLinks links,
@@ -25,6 +27,11 @@ internal sealed partial class DevelopmentSeed(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!(options.Value.SeedDemo ?? environment.IsDevelopment()))
+        {
+            return;
+        }
+
         await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
         if (stoppingToken.IsCancellationRequested)
         {

@@ -51,6 +51,9 @@ internal sealed class RebalancingOptions : IValidatableObject
     /// <summary>The ingestion queue's rules.</summary>
     public IngestionOptions Ingestion { get; set; } = new();
 
+    /// <summary>Run the background triggers (queue pollers, schedule) in this process (default true; tests drive them by hand).</summary>
+    public bool Triggers { get; set; } = true;
+
     /// <summary>Seed a demo org and propose a plan at start (default: on in Development).</summary>
     public bool? SeedDemo { get; set; }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Rebalancing.Functions.Application;
 using Rebalancing.Functions.Storage;
 
 namespace Rebalancing.Functions.Triggers;
@@ -51,13 +53,18 @@ internal sealed partial class QueueTriggerRunner(IWorkQueueFactory queues, ILogg
 }
 
 /// <summary>Polls every registered queue trigger; idles one second when all queues are empty.</summary>
-internal sealed class QueueTriggerHost(IEnumerable<IQueueTrigger> triggers, QueueTriggerRunner runner) : BackgroundService
+internal sealed class QueueTriggerHost(IEnumerable<IQueueTrigger> triggers, QueueTriggerRunner runner, IOptions<RebalancingOptions> options) : BackgroundService
 {
     public static readonly TimeSpan IdleDelay = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var all = triggers.ToList();
+        if (!options.Value.Triggers)
+        {
+            return;
+        }
+
+        var all = triggers.Where(t => t is not IngestionQueueTrigger || options.Value.Ingestion.Enabled).ToList();
         while (!stoppingToken.IsCancellationRequested)
         {
             var any = false;

@@ -142,7 +142,7 @@ internal sealed partial class ScheduleHost(ScheduledRebalanceTrigger trigger, IO
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.ScheduleEnabled)
+        if (!options.Value.Triggers || !options.Value.ScheduleEnabled)
         {
             return;
         }

@@ -24,8 +24,9 @@ internal sealed class FunctionApp : IDisposable
 
     private readonly WebApplicationFactory<Program> factory;
 
-    public FunctionApp(Dictionary<string, string?>? settings = null, bool triggers = false)
+    public FunctionApp(Dictionary<string, string?>? settings = null, bool triggers = false, DateTimeOffset? start = null)
     {
+        Time = new ManualTimeProvider(start ?? DateTimeOffset.UtcNow);
         DataDir = Emulators.NewTempDirectory("rebalancing-app");
         var all = new Dictionary<string, string?>
         {
@@ -52,7 +53,7 @@ internal sealed class FunctionApp : IDisposable
 
     public string DataDir { get; }
 
-    public ManualTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public ManualTimeProvider Time { get; }
 
     public CapturingLoggerProvider Logs { get; } = new();
 

@@ -79,7 +79,7 @@ internal static class ReportPage
         var perCluster = moves.GroupBy(m => m.Move.ToCluster, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ChartBar(g.Key, [.. passes.Select(p => (double)g.Count(m => m.Move.Pass == p))])).ToList();
         var perPass = passes.Select(p => new ChartBar("pass " + p.ToString(CultureInfo.InvariantCulture), [moves.Count(m => m.Move.Pass == p)])).ToList();
-        var routes = moves.GroupBy(m => m.Move.FromCluster + " → " + m.Move.ToCluster, StringComparer.Ordinal)
+        var routes = moves.GroupBy(m => (m.Move.FromCluster.Length > 0 ? m.Move.FromCluster : "warehouse") + " → " + m.Move.ToCluster, StringComparer.Ordinal)
             .Select(g => new ChartBar(g.Key, [g.Sum(m => (double)m.Move.Quantity)]))
             .OrderByDescending(b => b.Total).ThenBy(b => b.Label, StringComparer.Ordinal).Take(15).ToList();
         html.Append("<h2>Charts</h2><div class=\"charts\">")

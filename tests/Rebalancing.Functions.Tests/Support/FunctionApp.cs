@@ -24,8 +24,10 @@ internal sealed class FunctionApp : IDisposable
 
     private readonly WebApplicationFactory<Program> factory;
 
-    public FunctionApp(Dictionary<string, string?>? settings = null, bool triggers = false, DateTimeOffset? start = null)
+    public FunctionApp(Dictionary<string, string?>? settings = null, bool triggers = false, DateTimeOffset? start = null, bool kestrel = false)
     {
+        var port = kestrel ? EmulatorProcess.FreePort() : 0;
+        BaseUrl = kestrel ? new Uri($"http://127.0.0.1:{port}/") : new Uri("http://localhost/");
         Time = new ManualTimeProvider(start ?? DateTimeOffset.UtcNow);
         DataDir = Emulators.NewTempDirectory("rebalancing-app");
         var all = new Dictionary<string, string?>
@@ -35,7 +37,7 @@ internal sealed class FunctionApp : IDisposable
             ["Rebalancing:ApprovalSigningKey"] = SigningKey,
             ["Rebalancing:Triggers"] = triggers ? "true" : "false",
             ["Rebalancing:SeedDemo"] = "false",
-            ["Rebalancing:PublicBaseUrl"] = "http://localhost/",
+            ["Rebalancing:PublicBaseUrl"] = BaseUrl.AbsoluteUri,
         };
         foreach (var (key, value) in settings ?? [])
         {
@@ -49,9 +51,17 @@ internal sealed class FunctionApp : IDisposable
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
             web.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
         });
+        if (kestrel)
+        {
+            factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
+            factory.StartServer();
+        }
     }
 
     public string DataDir { get; }
+
+    /// <summary>Where the app listens: a real loopback port with <c>kestrel</c>, else the in-memory test server.</summary>
+    public Uri BaseUrl { get; }
 
     public ManualTimeProvider Time { get; }
 
@@ -69,7 +79,7 @@ internal sealed class FunctionApp : IDisposable
         return client;
     }
 
-    public HttpClient Anonymous() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseUrl });
 
     /// <summary>Uploads a generated snapshot for the org; returns its id.</summary>
     public async Task<string> UploadAsync(string orgId, int seed = 1)

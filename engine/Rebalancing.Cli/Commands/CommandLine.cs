@@ -11,8 +11,10 @@ internal static class CommandLine
         {
             PlanCommand.Create(),
             ValidateCommand.Create(),
+            ExplainCommand.Create(),
             GenerateCommand.Create(),
             DemoCommand.Create(),
+            QualityCommand.Create(),
         };
         return root;
     }

@@ -17,6 +17,7 @@ internal static class SummaryTable
         output.WriteLine($"  gp uplift        {currency}{Money.Format(plan.GpUpliftCents)}");
         output.WriteLine($"  freight          {currency}{Money.Format(plan.FreightCostCents)}");
         output.WriteLine($"  net benefit      {currency}{Money.Format(plan.NetBenefitCents)}");
+        output.WriteLine($"  upper bound      {currency}{Money.Format(plan.UpperBoundCents)}   optimality ratio {plan.OptimalityRatio.ToString("0.000", CultureInfo.InvariantCulture)}");
         output.WriteLine($"  fragments        {plan.KpisBefore.Fragments.ToString(CultureInfo.InvariantCulture)} -> {plan.KpisAfter.Fragments.ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine($"  stockouts        {plan.KpisBefore.StockoutsWithDemand.ToString(CultureInfo.InvariantCulture)} -> {plan.KpisAfter.StockoutsWithDemand.ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine($"  blocked rows     {plan.Blocked.Length.ToString(CultureInfo.InvariantCulture)}");

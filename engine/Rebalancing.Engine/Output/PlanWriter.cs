@@ -95,6 +95,9 @@ public static class PlanWriter
         WriteMoney(json, "gp_uplift", plan.GpUpliftCents);
         WriteMoney(json, "freight_cost", plan.FreightCostCents);
         WriteMoney(json, "net_benefit", plan.NetBenefitCents);
+        WriteMoney(json, "upper_bound", plan.UpperBoundCents);
+        json.WritePropertyName("optimality_ratio");
+        json.WriteRawValue(plan.OptimalityRatio.ToString("0.0000", CultureInfo.InvariantCulture));
         json.WriteStartObject("blocked");
         foreach (var (code, count) in plan.BlockedCounts)
         {

@@ -69,7 +69,8 @@ internal static class PlanAssembler
             Kpis(initial),
             Kpis(state),
             valueGain,
-            freight);
+            freight,
+            Quality.UpperBound.Compute(context));
     }
 
     private static int Style(PlanContext context, PlannedMove m) => context.Snapshot.Products[context.CellSku[m.ToCell]].StyleIndex;

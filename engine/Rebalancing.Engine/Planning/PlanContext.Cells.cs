@@ -1,4 +1,5 @@
 using Rebalancing.Engine.Model;
+using Rebalancing.Engine.Policies;
 using Rebalancing.Engine.Valuation;
 
 namespace Rebalancing.Engine.Planning;
@@ -18,6 +19,9 @@ internal sealed partial class PlanContext
 
     /// <summary>on_hand + in_transit at the start (counts for presence and capacity).</summary>
     public int[] CellStock { get; private set; } = [];
+
+    /// <summary>Each cell's effective policy (equal settings share one instance).</summary>
+    public PolicySettings[] CellPolicy { get; private set; } = [];
 
     /// <summary>on_hand + in_transit - reserved at the start (the position that can sell).</summary>
     public int[] CellPosition { get; private set; } = [];
@@ -146,6 +150,12 @@ internal sealed partial class PlanContext
         for (var b = 0; b < BlockCount; b++)
         {
             blockOf.Add(((long)BlockNode[b] << 32) | (uint)BlockStyle[b], b);
+        }
+
+        CellPolicy = new PolicySettings[CellCount];
+        for (var c = 0; c < CellCount; c++)
+        {
+            CellPolicy[c] = Policy.ResolveMask(NodeMask[CellNode[c]] & ProductMask[CellSku[c]]);
         }
 
         CellStock = new int[CellCount];

@@ -12,6 +12,8 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal sealed partial class PlanContext
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, RoutePrice> routePrices = new();
+
     public PlanContext(Snapshot snapshot, Policy policy)
     {
         Snapshot = snapshot;
@@ -56,15 +58,24 @@ internal sealed partial class PlanContext
 
     public long[] InitialNodeLoad { get; }
 
-    public PolicySettings PolicyOf(int cell) => Policy.ResolveMask(NodeMask[CellNode[cell]] & ProductMask[CellSku[cell]]);
+    /// <summary>The effective policy of a cell's (node, SKU), resolved once when the cells are built.</summary>
+    public PolicySettings PolicyOf(int cell) => CellPolicy[cell];
 
     public bool IsStore(int node) => Snapshot.Nodes[node].Type == NodeType.Store;
 
-    /// <summary>The price of a route with the sender's freight defaults.</summary>
+    /// <summary>The price of a route with the sender's freight defaults (cached: passes ask for the same routes often).</summary>
     public RoutePrice Route(int from, int to)
     {
+        var key = ((long)from << 32) | (uint)to;
+        if (routePrices.TryGetValue(key, out var price))
+        {
+            return price;
+        }
+
         var p = NodePolicy[from];
-        return Freight.Price(from, to, p.FreightDefaultCostPerUnit, p.FreightCostPerUnitPerKm, p.FreightDefaultCostPerShipment);
+        price = Freight.Price(from, to, p.FreightDefaultCostPerUnit, p.FreightCostPerUnitPerKm, p.FreightDefaultCostPerShipment);
+        routePrices.TryAdd(key, price);
+        return price;
     }
 
     /// <summary>The unit cap of a route: the smaller of the sender's and the receiver's <c>pass2.max_route_units</c>.</summary>

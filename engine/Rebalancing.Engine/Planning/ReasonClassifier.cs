@@ -19,6 +19,7 @@ internal static class ReasonClassifier
         var context = state.Context;
         var snapshot = context.Snapshot;
         var rows = ImmutableArray.CreateBuilder<BlockedRow>();
+        var marginals = new Marginals(state);
         for (var c = 0; c < context.CellCount; c++)
         {
             if (context.CellRow[c] < 0 || state.Role[c] != CellRole.None)
@@ -26,7 +27,7 @@ internal static class ReasonClassifier
                 continue;
             }
 
-            var (pass, code, detail) = Why(state, c);
+            var (pass, code, detail) = Why(state, marginals, c);
             rows.Add(new BlockedRow(snapshot.Nodes[context.CellNode[c]].Id, snapshot.Products[context.CellSku[c]].Sku, pass, code, detail));
         }
 
@@ -34,7 +35,7 @@ internal static class ReasonClassifier
         return [.. rows.OrderBy(r => r.NodeId, StringComparer.Ordinal).ThenBy(r => r.Sku, StringComparer.Ordinal)];
     }
 
-    private static (int Pass, ReasonCode Code, string Detail) Why(PlanState state, int cell)
+    private static (int Pass, ReasonCode Code, string Detail) Why(PlanState state, Marginals marginals, int cell)
     {
         var context = state.Context;
         var snapshot = context.Snapshot;
@@ -62,8 +63,8 @@ internal static class ReasonClassifier
             return (defaultPass, ReasonCode.NoSurplus, Invariant($"on hand {OnHand(context, cell)}, movable {available} after reserved and protected units"));
         }
 
-        var asSender = canSend ? BestCounterpart(state, cell, sending: true) : null;
-        var asReceiver = canReceive ? BestCounterpart(state, cell, sending: false) : null;
+        var asSender = canSend ? BestCounterpart(state, marginals, cell, sending: true) : null;
+        var asReceiver = canReceive ? BestCounterpart(state, marginals, cell, sending: false) : null;
         Counterpart? candidate = (asSender, asReceiver) switch
         {
             (null, null) => null,
@@ -142,7 +143,10 @@ internal static class ReasonClassifier
             return (2, ReasonCode.BreaksSourceSizeRun, Invariant($"{product.Style} would stop being a viable run at {sender.Id}"));
         }
 
-        var (units, gain) = ProfitableUnits(state, senderCell, receiverCell, c.CostPerUnit);
+        var maxQuantity = storeToStore
+            ? Math.Min(senderPolicy.MaxTransferUnits, receiverPolicy.MaxTransferUnits)
+            : Math.Min(senderPolicy.MaxPushUnits, receiverPolicy.MaxPushUnits);
+        var (units, gain) = ProfitableUnits(state, senderCell, receiverCell, c.CostPerUnit, Math.Max(minQuantity, maxQuantity));
         if (units < minQuantity && gain > 0)
         {
             return (pass, ReasonCode.BelowMinQuantity, Invariant($"{units} units would gain, minimum move {minQuantity}"));
@@ -172,7 +176,7 @@ internal static class ReasonClassifier
     private readonly record struct Counterpart(bool Sending, int Other, double NetPerUnit, double CostPerUnit, double Shipment);
 
     /// <summary>The counterpart with the best net marginal gain per unit for one unit moved.</summary>
-    private static Counterpart? BestCounterpart(PlanState state, int cell, bool sending)
+    private static Counterpart? BestCounterpart(PlanState state, Marginals marginals, int cell, bool sending)
     {
         var context = state.Context;
         var node = context.CellNode[cell];
@@ -207,7 +211,7 @@ internal static class ReasonClassifier
             }
 
             var price = context.Route(context.CellNode[senderCell], context.CellNode[receiverCell]);
-            var net = MarginalGain(state, senderCell, receiverCell) - price.CostPerUnit;
+            var net = marginals.ReceiveGain[receiverCell] - marginals.SendLoss[senderCell] - price.CostPerUnit;
             if (best is null || net > best.Value.NetPerUnit)
             {
                 best = new Counterpart(sending, other, net, price.CostPerUnit, price.CostPerShipment);
@@ -217,14 +221,36 @@ internal static class ReasonClassifier
         return best;
     }
 
-    private static double MarginalGain(PlanState state, int senderCell, int receiverCell)
+    /// <summary>
+    /// The final state's full-price value of each cell's next unit received and last unit sent, computed once: every
+    /// untouched row compares itself with every other cell of its SKU.
+    /// </summary>
+    private sealed class Marginals
     {
-        var context = state.Context;
-        var receiverMu = Mean(state, receiverCell);
-        var senderMu = Mean(state, senderCell);
-        var receiverGain = context.CellMarkdown[receiverCell] * context.CellPrice[receiverCell] * SellThrough.Tail(receiverMu, state.Position(receiverCell) + 1);
-        var senderLoss = context.CellMarkdown[senderCell] * context.CellPrice[senderCell] * SellThrough.Tail(senderMu, state.Position(senderCell));
-        return receiverGain - senderLoss;
+        public Marginals(PlanState state)
+        {
+            var context = state.Context;
+            var viable = new bool[context.BlockCount];
+            for (var b = 0; b < context.BlockCount; b++)
+            {
+                viable[b] = state.IsViable(b);
+            }
+
+            ReceiveGain = new double[context.CellCount];
+            SendLoss = new double[context.CellCount];
+            for (var c = 0; c < context.CellCount; c++)
+            {
+                var mu = viable[context.CellBlock[c]] ? context.CellMeanViable[c] : context.CellMeanFragment[c];
+                var scale = context.CellMarkdown[c] * context.CellPrice[c];
+                var position = state.Position(c);
+                ReceiveGain[c] = scale * SellThrough.Tail(mu, position + 1);
+                SendLoss[c] = scale * SellThrough.Tail(mu, position);
+            }
+        }
+
+        public double[] ReceiveGain { get; }
+
+        public double[] SendLoss { get; }
     }
 
     private static double Mean(PlanState state, int cell)
@@ -234,18 +260,38 @@ internal static class ReasonClassifier
     }
 
     /// <summary>How many units in a row gain more than their per-unit freight, and what they gain.</summary>
-    private static (int Units, double Gain) ProfitableUnits(PlanState state, int senderCell, int receiverCell, double costPerUnit)
+    /// <remarks>
+    /// The runs are taken as they stand after the first unit moves (a later unit changes presence only if it empties
+    /// the sender); the tails of both ends are then walked once.
+    /// </remarks>
+    private static (int Units, double Gain) ProfitableUnits(PlanState state, int senderCell, int receiverCell, double costPerUnit, int maxQuantity)
     {
-        var limit = Math.Min(state.Available(senderCell), 1000);
+        // One row moves at most the largest quantity the rules allow; counting further units decides nothing.
+        var limit = Math.Min(state.Available(senderCell), maxQuantity);
+        if (limit <= 0)
+        {
+            return (0, 0);
+        }
+
+        var context = state.Context;
+        state.Delta[senderCell] -= 1;
+        state.Delta[receiverCell] += 1;
+        var receiverMu = Mean(state, receiverCell);
+        var senderMu = Mean(state, senderCell);
+        state.Delta[senderCell] += 1;
+        state.Delta[receiverCell] -= 1;
+
+        Span<double> receiverTails = limit <= 256 ? stackalloc double[limit] : new double[limit];
+        Span<double> senderTails = limit <= 256 ? stackalloc double[limit] : new double[limit];
+        SellThrough.Tails(receiverMu, state.Position(receiverCell) + 1, receiverTails);
+        SellThrough.Tails(senderMu, state.Position(senderCell) - limit + 1, senderTails);
+        var receiverScale = context.CellMarkdown[receiverCell] * context.CellPrice[receiverCell];
+        var senderScale = context.CellMarkdown[senderCell] * context.CellPrice[senderCell];
         var units = 0;
         var gain = 0.0;
         while (units < limit)
         {
-            state.Delta[senderCell] -= units;
-            state.Delta[receiverCell] += units;
-            var marginal = MarginalGain(state, senderCell, receiverCell) - costPerUnit;
-            state.Delta[senderCell] += units;
-            state.Delta[receiverCell] -= units;
+            var marginal = (receiverScale * receiverTails[units]) - (senderScale * senderTails[limit - 1 - units]) - costPerUnit;
             if (marginal <= 0)
             {
                 break;

@@ -18,7 +18,8 @@ public sealed class Plan
         PlanKpis before,
         PlanKpis after,
         double valueGain,
-        double freight)
+        double freight,
+        double upperBound)
     {
         Snapshot = snapshot;
         Policy = policy;
@@ -30,6 +31,7 @@ public sealed class Plan
         KpisAfter = after;
         ValueGain = valueGain;
         Freight = freight;
+        UpperBoundCents = Math.Max(0, (long)Math.Round(upperBound * 100.0, MidpointRounding.AwayFromZero));
         InputHash = DeterminismHash.OfInput(snapshot, policy);
         Hash = DeterminismHash.OfPlan(this);
     }
@@ -60,6 +62,14 @@ public sealed class Plan
 
     /// <summary>The unrounded freight.</summary>
     public double Freight { get; }
+
+    /// <summary>
+    /// An upper bound on the net benefit any plan could reach for the snapshot and policy (docs/quality.md), in cents.
+    /// </summary>
+    public long UpperBoundCents { get; }
+
+    /// <summary>Net benefit as a share of <see cref="UpperBoundCents"/> (1 when the bound is 0).</summary>
+    public double OptimalityRatio => UpperBoundCents <= 0 ? 1.0 : Math.Round((double)NetBenefitCents / UpperBoundCents, 4);
 
     /// <summary>KPIs of the snapshot.</summary>
     public PlanKpis KpisBefore { get; }

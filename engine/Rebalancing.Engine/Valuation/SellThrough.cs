@@ -77,6 +77,41 @@ public static class SellThrough
     private static double OneMinusExpNeg(double mu) =>
         mu < 1e-4 ? mu * (1 - (mu / 2 * (1 - (mu / 3 * (1 - (mu / 4)))))) : 1.0 - Math.Exp(-mu);
 
+    /// <summary>
+    /// Fills <paramref name="tails"/> with <c>P(D &gt;= first), P(D &gt;= first + 1), ...</c> in one walk: O(first + count)
+    /// instead of O(count x first) for separate <see cref="Tail"/> calls.
+    /// </summary>
+    /// <param name="mu">The mean demand over the horizon.</param>
+    /// <param name="first">The first rank (values below 1 give 1).</param>
+    /// <param name="tails">Where to write the tails.</param>
+    internal static void Tails(double mu, int first, Span<double> tails)
+    {
+        if (mu <= 0)
+        {
+            for (var i = 0; i < tails.Length; i++)
+            {
+                tails[i] = first + i <= 0 ? 1.0 : 0.0;
+            }
+
+            return;
+        }
+
+        var walker = new TailWalker(mu);
+        var k = 0;
+        var current = 1.0;
+        for (var i = 0; i < tails.Length; i++)
+        {
+            var rank = first + i;
+            while (k < rank)
+            {
+                current = walker.Next();
+                k++;
+            }
+
+            tails[i] = rank <= 0 ? 1.0 : current;
+        }
+    }
+
     /// <summary>Natural log of <c>n!</c>.</summary>
     /// <param name="n">A non-negative integer.</param>
     /// <returns><c>ln n!</c>.</returns>

@@ -13,9 +13,9 @@ namespace Rebalancing.Functions.Activities;
 /// completion event is built from the stored result. Planning is deterministic, so a repeat computes the same
 /// result anyway; the apply step writes ledger documents whose ids derive from run and move.
 /// </summary>
-internal sealed class RebalanceActivities(StorageServices stores, PlanningInputs inputs)
+internal sealed class RebalanceActivities(StorageServices stores, PlanningInputs inputs) : IRebalanceActivities
 {
-    /// <summary>Runs one activity of <paramref name="run"/>; returns the event to apply (completed, or failed for good).</summary>
+    /// <inheritdoc/>
     public Task<RunEvent> RunAsync(RunState run, RunStep step, string? cluster, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -200,6 +200,13 @@ internal sealed class RebalanceActivities(StorageServices stores, PlanningInputs
     }
 
     private sealed record PriorStages(IReadOnlyList<StageMove> Pass1, IReadOnlyList<StageMove> UpToClusters, IReadOnlyList<StageMove> UpToAcross, IReadOnlyList<StageMove> All);
+}
+
+/// <summary>The activities as the worker calls them (a seam for fault injection in tests).</summary>
+internal interface IRebalanceActivities
+{
+    /// <summary>Runs one activity of <paramref name="run"/>; returns the event to apply (completed, or failed for good).</summary>
+    Task<RunEvent> RunAsync(RunState run, RunStep step, string? cluster, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>The stored result of the load step: the as-of context and the ledger moves added to the recent moves.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using Rebalancing.Functions.Activities;
 using Rebalancing.Functions.Approval;
 using Rebalancing.Functions.Notifications;
 using Rebalancing.Functions.Orchestration;
@@ -42,11 +41,8 @@ internal static class ApplicationServices
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SnapshotIngestion>();
 
-        // The orchestration (its service and worker) over the configured stores.
-        services.AddSingleton(sp => new PlanningInputs(sp.GetRequiredService<ISnapshotStore>()));
-        services.AddSingleton(sp => new RebalanceActivities(sp.GetRequiredService<StorageServices>(), sp.GetRequiredService<PlanningInputs>()));
-        services.AddSingleton(sp => new RebalanceService(sp.GetRequiredService<StorageServices>(), sp.GetRequiredService<RebalanceActivities>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new RunWorker(sp.GetRequiredService<StorageServices>(), sp.GetRequiredService<RebalanceActivities>(), sp.GetRequiredService<IEventSink>(), sp.GetRequiredService<TimeProvider>()));
+        // The orchestration (its service, activities and worker), registered by the orchestration itself.
+        builder.AddRebalancingOrchestration();
         services.AddSingleton<IRebalanceRuns, OrchestrationRebalanceRuns>();
 
         // Approval links.

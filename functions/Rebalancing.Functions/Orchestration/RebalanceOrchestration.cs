@@ -54,7 +54,7 @@ internal static class RebalanceOrchestration
                     Moves = [.. run.Moves.Select(m => m.Status == MoveStatus.Approved ? m with { Status = MoveStatus.Applied } : m)],
                 },
                 RunEventTypes.Applied,
-                new { applied.Totals.Moves, applied.Totals.Units, applied.Totals.Cost, run.DeterminismHash }),
+                new RunAppliedData(run.OrgId, applied.Totals, run.DeterminismHash)),
 
             ApprovalReceived approval => Decide(run, approval),
 
@@ -64,7 +64,7 @@ internal static class RebalanceOrchestration
             CancelRequested cancel when run.IsCancellable => Finish(
                 run with { Status = RunStatus.Cancelled, UpdatedAt = cancel.At },
                 RunEventTypes.Cancelled,
-                new { run.Status }).Then(new ConsumeInboxEvent(cancel.EventId)),
+                new RunCancelledData(run.OrgId, run.Status)).Then(new ConsumeInboxEvent(cancel.EventId)),
 
             CancelRequested cancel => Transition.Unchanged(run, new ConsumeInboxEvent(cancel.EventId)),
 
@@ -138,10 +138,10 @@ internal static class RebalanceOrchestration
             ApprovalDueAt = dueAt,
         };
         var commands = new List<RunCommand>();
-        waiting = Emit(waiting, commands, RunEventTypes.PlanProposed, new { plan.DeterminismHash, plan.Summary, ApprovalDueAt = dueAt });
+        waiting = Emit(waiting, commands, RunEventTypes.PlanProposed, new PlanProposedData(run.OrgId, plan.DeterminismHash, plan.Summary, dueAt));
         foreach (var approver in run.Request.Approvers)
         {
-            waiting = Emit(waiting, commands, RunEventTypes.ApprovalRequested, new { ApproverId = approver.Id, approver.Email, approver.Elevated, ApprovalDueAt = dueAt });
+            waiting = Emit(waiting, commands, RunEventTypes.ApprovalRequested, new ApprovalRequestedData(run.OrgId, approver.Id, approver.Email, approver.Elevated, dueAt));
         }
 
         commands.Add(new StartTimer(dueAt));
@@ -185,7 +185,7 @@ internal static class RebalanceOrchestration
             DecisionEventIds = [.. run.DecisionEventIds, approval.EventId],
             UpdatedAt = approval.At,
         };
-        next = Emit(next, commands, RunEventTypes.DecisionRecorded, new { approval.EventId, decision.ApproverId, decision.Decision, Elevated = elevated, Moves = decided });
+        next = Emit(next, commands, RunEventTypes.DecisionRecorded, new DecisionRecordedData(run.OrgId, approval.EventId, decision.ApproverId, decision.Decision, elevated, decided));
         commands.Add(consume);
         return moves.Any(m => m.Status == MoveStatus.Proposed) ? new(next, commands) : Conclude(next, approval.At, timedOut: false, commands);
     }
@@ -201,12 +201,12 @@ internal static class RebalanceOrchestration
 
         var rejected = run.Moves.Any(m => m.Status == MoveStatus.Rejected);
         var (status, type) = timedOut && !rejected ? (RunStatus.Expired, RunEventTypes.Expired) : (RunStatus.Rejected, RunEventTypes.Rejected);
-        var ended = Finish(run with { Status = status, DecidedAt = at, UpdatedAt = at }, type, new { TimedOut = timedOut });
+        var ended = Finish(run with { Status = status, DecidedAt = at, UpdatedAt = at }, type, new RunEndedData(run.OrgId, status, timedOut));
         return new(ended.State, [.. commands, .. ended.Commands]);
     }
 
     private static Transition Fail(RunState run, DateTimeOffset at, RunError error) =>
-        Finish(run with { Status = RunStatus.Failed, Error = error, UpdatedAt = at }, RunEventTypes.Failed, error);
+        Finish(run with { Status = RunStatus.Failed, Error = error, UpdatedAt = at }, RunEventTypes.Failed, new RunFailedData(run.OrgId, error));
 
     /// <summary>A terminal state: say so, and free the org for its next run.</summary>
     private static Transition Finish(RunState run, string eventType, object data)

@@ -25,7 +25,7 @@ internal sealed record ConsumeInboxEvent(string EventId) : RunCommand;
 internal sealed record ReleaseOrg(string OrgId) : RunCommand;
 
 /// <summary>Publish an event (pipeline.md) through the outbox; the id is stable so consumers can de-duplicate.</summary>
-internal sealed record EmitEvent(string EventId, string Type, object Data) : RunCommand;
+internal sealed record EmitEvent(string EventId, string Type, object Data) : RunCommand; // Data: one of the *Data records below
 
 /// <summary>The event types a run emits.</summary>
 internal static class RunEventTypes
@@ -39,6 +39,27 @@ internal static class RunEventTypes
     public const string Cancelled = "rebalance.cancelled";
     public const string Failed = "rebalance.failed";
 }
+
+/// <summary>The data of <see cref="RunEventTypes.PlanProposed"/>.</summary>
+internal sealed record PlanProposedData(string OrgId, string DeterminismHash, PlanSummary Summary, DateTimeOffset ApprovalDueAt);
+
+/// <summary>The data of <see cref="RunEventTypes.ApprovalRequested"/>: issue 6 turns it into a link and notifications.</summary>
+internal sealed record ApprovalRequestedData(string OrgId, string ApproverId, string? Email, bool Elevated, DateTimeOffset ApprovalDueAt);
+
+/// <summary>The data of <see cref="RunEventTypes.DecisionRecorded"/>.</summary>
+internal sealed record DecisionRecordedData(string OrgId, string EventId, string ApproverId, DecisionKind Decision, bool Elevated, int MovesDecided);
+
+/// <summary>The data of <see cref="RunEventTypes.Applied"/>.</summary>
+internal sealed record RunAppliedData(string OrgId, AppliedSummary Totals, string? DeterminismHash);
+
+/// <summary>The data of <see cref="RunEventTypes.Rejected"/> and <see cref="RunEventTypes.Expired"/>.</summary>
+internal sealed record RunEndedData(string OrgId, RunStatus Status, bool TimedOut);
+
+/// <summary>The data of <see cref="RunEventTypes.Cancelled"/>: the status the run was cancelled in.</summary>
+internal sealed record RunCancelledData(string OrgId, RunStatus CancelledIn);
+
+/// <summary>The data of <see cref="RunEventTypes.Failed"/>.</summary>
+internal sealed record RunFailedData(string OrgId, RunError Error);
 
 /// <summary>A state and the commands that make it so.</summary>
 internal sealed record Transition(RunState State, IReadOnlyList<RunCommand> Commands)

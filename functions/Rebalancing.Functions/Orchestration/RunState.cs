@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rebalancing.Functions.Orchestration;
 
 /// <summary>The run statuses of http-api.md, in lifecycle order.</summary>
@@ -130,17 +132,28 @@ internal sealed record RunState(
     public int EventsEmitted { get; init; }
 
     /// <summary>Whether the run has finished (nothing can change it any more).</summary>
+    [JsonIgnore]
     public bool IsFinished => Status is RunStatus.Applied or RunStatus.Rejected or RunStatus.Expired or RunStatus.Cancelled or RunStatus.Failed;
 
     /// <summary>Whether the run may still be cancelled (anything before applying).</summary>
+    [JsonIgnore]
     public bool IsCancellable => Status is RunStatus.Pending or RunStatus.Pass1 or RunStatus.Pass2 or RunStatus.Pass3 or RunStatus.AwaitingApproval;
 
     /// <summary>The run's clusters (empty before the snapshot is loaded).</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> Clusters => Context?.Clusters ?? [];
+
+    /// <summary>Pass-2 progress per cluster (for the status API): done, or still to do.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ClusterProgress> ClusterProgress =>
+        [.. Clusters.Select(c => new ClusterProgress(c, IsDone(RunStep.StoreTransfersWithin, c)))];
 
     /// <summary>Whether a work item is recorded done.</summary>
     public bool IsDone(RunStep step, string? cluster) => Done.Contains(WorkKeys.For(step, cluster), StringComparer.Ordinal);
 }
+
+/// <summary>One cluster's pass-2 work item.</summary>
+internal sealed record ClusterProgress(string Cluster, bool Done);
 
 /// <summary>The key of a work item: the step, and for pass 2 within a cluster the cluster.</summary>
 internal static class WorkKeys

@@ -43,14 +43,14 @@ internal sealed class RunWorker
 {
     private const int MaxConflictRetries = 50;
     private readonly StorageServices stores;
-    private readonly RebalanceActivities activities;
+    private readonly IRebalanceActivities activities;
     private readonly TimeProvider time;
     private readonly RunWorkerOptions options;
     private readonly IWorkerFaults? faults;
     private readonly RunCommandExecutor executor;
     private readonly OutboxDispatcher outbox;
 
-    public RunWorker(StorageServices stores, RebalanceActivities activities, IEventSink events, TimeProvider time, RunWorkerOptions? options = null, IWorkerFaults? faults = null)
+    public RunWorker(StorageServices stores, IRebalanceActivities activities, IEventSink events, TimeProvider time, RunWorkerOptions? options = null, IWorkerFaults? faults = null)
     {
         ArgumentNullException.ThrowIfNull(stores);
         this.stores = stores;

@@ -7,7 +7,10 @@ namespace Rebalancing.Engine.Tests.Plans;
 
 public sealed class NetBenefitRecomputationTests : IDisposable
 {
-    private readonly string outDirectory = Path.Combine(Path.GetTempPath(), "rebalancing-tests", Guid.NewGuid().ToString("N"));
+    private readonly string root = Path.Combine(Path.GetTempPath(), "rebalancing-tests", Guid.NewGuid().ToString("N"));
+    private string outDirectory;
+
+    public NetBenefitRecomputationTests() => outDirectory = root;
 
     [Fact]
     public void IndependentCheck_HandMadeWorkedExamplePlan_Gives3553Point43()
@@ -24,6 +27,19 @@ public sealed class NetBenefitRecomputationTests : IDisposable
     [Fact]
     public void Plan_WorkedExample_SummaryNetBenefitEqualsIndependentRecomputation() =>
         AssertSummaryMatchesRecomputation(Path.Combine(SpecFiles.WorkedExample, "snapshot"));
+
+    [Theory]
+    [InlineData(6, 80, 1)]
+    [InlineData(12, 150, 2)]
+    [InlineData(20, 300, 3)]
+    public void Plan_GeneratedNetwork_SummaryNetBenefitEqualsIndependentRecomputation(int stores, int skus, long seed)
+    {
+        var snapshotDirectory = Path.Combine(outDirectory, "snapshot");
+        Rebalancing.Cli.Commands.GenerateCommand.Write(new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = stores, Skus = skus, Seed = seed }, snapshotDirectory);
+        outDirectory = Path.Combine(outDirectory, "plan");
+
+        AssertSummaryMatchesRecomputation(snapshotDirectory);
+    }
 
     internal void AssertSummaryMatchesRecomputation(string snapshotDirectory)
     {
@@ -50,9 +66,9 @@ public sealed class NetBenefitRecomputationTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(outDirectory))
+        if (Directory.Exists(root))
         {
-            Directory.Delete(outDirectory, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
     }
 }

@@ -32,6 +32,18 @@ public class PlanPropertyTests
             return new Case(seed, files, plan, RandomNetwork.MovesCsv(plan), limits);
         }
 
+        /// <summary>A network from the project's generator (clusters, capacities, disabled nodes, eol, recent moves).</summary>
+        public static Case Generated(int seed)
+        {
+            var writers = new Dictionary<string, StringWriter>();
+            Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
+                new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = 14, Skus = 160, Seed = seed },
+                name => writers[name] = new StringWriter(CultureInfo.InvariantCulture));
+            var files = writers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+            var plan = Planner.Create(RandomNetwork.Load(files), RandomNetwork.Policy("{}"));
+            return new Case(seed, files, plan, RandomNetwork.MovesCsv(plan), DefaultLimits);
+        }
+
         public Dictionary<string, Dictionary<string, string>> Nodes { get; } = Csv.Parse(Files["nodes.csv"]).ToDictionary(r => r["node_id"]);
 
         public Dictionary<string, Dictionary<string, string>> Products { get; } = Csv.Parse(Files["products.csv"]).ToDictionary(r => r["sku"]);
@@ -47,9 +59,19 @@ public class PlanPropertyTests
     private static readonly Limits DefaultLimits = new(48, 24, 1000);
     private static readonly Limits TightLimits = new(4, 3, 6);
 
-    /// <summary>Checks a property on many seeds, under the default policy and under the tight one.</summary>
+    private static readonly Lazy<Case[]> GeneratedCases = new(() => [.. Enumerable.Range(1, 3).Select(Case.Generated)]);
+
+    /// <summary>
+    /// Checks a property on three generated pilot-like networks, then on many random small networks under the default
+    /// policy and under the tight one.
+    /// </summary>
     private static void ForAllPlans(Action<Case> property)
     {
+        foreach (var generated in GeneratedCases.Value)
+        {
+            property(generated);
+        }
+
         Prop.ForAll(Seeds, seed =>
         {
             property(Case.Of(seed, "{}", DefaultLimits));
@@ -304,4 +326,14 @@ public class PlanPropertyTests
             Assert.True(c.Moves.Count == 0 || net > 0, $"{c}: a plan with moves has net benefit {net}");
         }).Check(Configuration);
     }
+
+    [Fact]
+    public void UpperBound_IsNeverBelowThePlansNetBenefit() =>
+        ForAllPlans(c => Assert.True(c.Plan.UpperBoundCents >= c.Plan.NetBenefitCents, $"{c}: bound {c.Plan.UpperBoundCents} < net {c.Plan.NetBenefitCents}"));
+
+    [Fact]
+    public void UpperBound_IsNeverBelowTheFairShareBaseline() =>
+        ForAllPlans(c => Assert.True(
+            c.Plan.UpperBoundCents + 1 >= (long)Math.Round(Rebalancing.Engine.Quality.FairShareBaseline.NetBenefit(c.Plan.Snapshot, c.Plan.Policy) * 100),
+            $"{c}: the bound must hold for any plan, fair share included"));
 }

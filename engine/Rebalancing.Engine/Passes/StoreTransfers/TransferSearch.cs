@@ -20,6 +20,8 @@ internal sealed class TransferSearch
     private readonly Func<int, int, double> requiredRatio;
     private readonly int[] changeCapBudget;
     private readonly PriorityQueue<(int Sender, int Receiver), (double Key, int Sender, int Receiver)> queue = new();
+    private readonly List<int> senders = [];
+    private readonly List<int> receivers = [];
 
     public TransferSearch(PlanState state, int pass, Func<int, bool> nodeInScope, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
     {
@@ -95,17 +97,26 @@ internal sealed class TransferSearch
 
     private void EnqueueSku(int sku)
     {
-        var cells = context.CellsOfSku(sku);
-        foreach (var sender in cells)
+        senders.Clear();
+        receivers.Clear();
+        foreach (var cell in context.CellsOfSku(sku))
         {
-            if (!CanSend(sender))
+            if (CanSend(cell))
             {
-                continue;
+                senders.Add(cell);
             }
 
-            foreach (var receiver in cells)
+            if (CanReceive(cell))
             {
-                if (receiver == sender || !CanReceive(receiver) || !pairInScope(context.CellNode[sender], context.CellNode[receiver]))
+                receivers.Add(cell);
+            }
+        }
+
+        foreach (var sender in senders)
+        {
+            foreach (var receiver in receivers)
+            {
+                if (receiver == sender || !pairInScope(context.CellNode[sender], context.CellNode[receiver]))
                 {
                     continue;
                 }
@@ -244,7 +255,7 @@ internal sealed class TransferSearch
         if (receiverStock >= 1 && senderStock - max >= 1)
         {
             return state.IsViable(receiverBlock)
-                ? FastEvaluate(sender, receiver, min, max, price.CostPerUnit, shipment, ratio)
+                ? ExtendAtMargin(sender, receiver, 0, 0, min, max, price.CostPerUnit, shipment, ratio)
                 : default;
         }
 
@@ -277,7 +288,7 @@ internal sealed class TransferSearch
             if (q == min && senderStock - max >= 1)
             {
                 // Runs are settled from here on: extend at the margin in one walk.
-                var extended = MarginalExtension(sender, receiver, min, max, after - before, price.CostPerUnit, shipment, ratio);
+                var extended = ExtendAtMargin(sender, receiver, min, after - before, min, max, price.CostPerUnit, shipment, ratio);
                 return extended.Gain > best.Gain ? extended : best;
             }
         }
@@ -285,35 +296,21 @@ internal sealed class TransferSearch
         return best;
     }
 
-    /// <summary>The marginal evaluation: walk the receiver's tails up and the sender's down, one unit at a time.</summary>
-    private Candidate FastEvaluate(int sender, int receiver, int min, int max, double costPerUnit, double shipment, double ratio)
+    /// <summary>
+    /// Prices quantities <c>from + 1 .. max</c> (those of at least <paramref name="min"/>) at the margin, starting from
+    /// an exactly valued <paramref name="from"/> units: the runs are as they stand once <paramref name="from"/> units
+    /// moved and no later unit changes them, so each further unit adds the receiver's next full-price sale and
+    /// removes the sender's last (the markdown value moves with the unit).
+    /// </summary>
+    private Candidate ExtendAtMargin(int sender, int receiver, int from, double valueAtFrom, int min, int max, double costPerUnit, double shipment, double ratio)
     {
-        var receiverMu = state.IsViable(context.CellBlock[receiver]) ? context.CellMeanViable[receiver] : context.CellMeanFragment[receiver];
-        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
-        var receiverPosition = state.Position(receiver);
-        var senderPosition = state.Position(sender);
-        var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
-        var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
-        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var count = max - from;
         Candidate best = default;
-        var valueGain = 0.0;
-        for (var q = 1; q <= max; q++)
+        if (count <= 0)
         {
-            valueGain += markdownShift
-                + (receiverScale * SellThrough.Tail(receiverMu, receiverPosition + q))
-                - (senderScale * SellThrough.Tail(senderMu, senderPosition - q + 1));
-            if (q >= min)
-            {
-                best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
-            }
+            return best;
         }
 
-        return best;
-    }
-
-    /// <summary>From an exactly valued quantity, add units one at a time at the margin (runs no longer change).</summary>
-    private Candidate MarginalExtension(int sender, int receiver, int from, int max, double valueAtFrom, double costPerUnit, double shipment, double ratio)
-    {
         state.Delta[sender] -= from;
         state.Delta[receiver] += from;
         var receiverMu = state.IsViable(context.CellBlock[receiver]) ? context.CellMeanViable[receiver] : context.CellMeanFragment[receiver];
@@ -322,18 +319,23 @@ internal sealed class TransferSearch
         var senderPosition = state.Position(sender);
         state.Delta[sender] += from;
         state.Delta[receiver] -= from;
+
+        Span<double> receiverTails = stackalloc double[count];
+        Span<double> senderTails = stackalloc double[count];
+        SellThrough.Tails(receiverMu, receiverPosition + 1, receiverTails);
+        SellThrough.Tails(senderMu, senderPosition - count + 1, senderTails);
         var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
         var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
         var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
-        Candidate best = default;
         var valueGain = valueAtFrom;
         for (var q = from + 1; q <= max; q++)
         {
             var k = q - from;
-            valueGain += markdownShift
-                + (receiverScale * SellThrough.Tail(receiverMu, receiverPosition + k))
-                - (senderScale * SellThrough.Tail(senderMu, senderPosition - k + 1));
-            best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
+            valueGain += markdownShift + (receiverScale * receiverTails[k - 1]) - (senderScale * senderTails[count - k]);
+            if (q >= min)
+            {
+                best = Better(best, q, valueGain, costPerUnit, shipment, ratio);
+            }
         }
 
         return best;

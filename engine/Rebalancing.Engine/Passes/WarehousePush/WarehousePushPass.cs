@@ -134,13 +134,14 @@ internal static class WarehousePushPass
         {
             var start = context.BlockStart[block];
             var end = context.BlockStart[block + 1];
-            var before = state.BlockValue(block);
+            var viable = state.IsViable(block);
+            var before = viable ? 0.0 : state.BlockValue(block);
             double bestGain = 0, bestPerUnit = 0;
             int bestUnits = 0, bestLegs = 0;
 
             void Consider(int legs)
             {
-                var (gain, units) = Evaluate(block, before, legs);
+                var (gain, units) = viable ? EvaluateWithinViableRun(legs) : Evaluate(block, before, legs);
                 if (units > 0 && gain > 0 && gain / units > bestPerUnit + 1e-12)
                 {
                     bestGain = gain;
@@ -151,7 +152,7 @@ internal static class WarehousePushPass
                 }
             }
 
-            if (state.IsViable(block))
+            if (viable)
             {
                 for (var c = start; c < end; c++)
                 {
@@ -296,6 +297,28 @@ internal static class WarehousePushPass
             }
 
             return -1;
+        }
+
+        /// <summary>
+        /// Net gain of legs into a store whose run is already viable: adding units cannot change any run, so only the
+        /// receiving cells and the warehouses change value (exactly the block revaluation, without revaluing it).
+        /// </summary>
+        private (double Gain, int Units) EvaluateWithinViableRun(int legs)
+        {
+            var gain = 0.0;
+            var units = 0;
+            for (var i = 0; i < legs; i++)
+            {
+                var leg = candidate[i];
+                var from = state.Position(leg.FromCell);
+                var to = state.Position(leg.ToCell);
+                gain += context.CellValue(leg.FromCell, from - leg.Quantity, viable: false) - context.CellValue(leg.FromCell, from, viable: false);
+                gain += context.CellValue(leg.ToCell, to + leg.Quantity, viable: true) - context.CellValue(leg.ToCell, to, viable: true);
+                gain -= leg.Quantity * context.Route(context.CellNode[leg.FromCell], context.CellNode[leg.ToCell]).CostPerUnit;
+                units += leg.Quantity;
+            }
+
+            return (gain, units);
         }
 
         /// <summary>Net gain of the candidate legs: value change at the store and the warehouses, less per-unit freight.</summary>

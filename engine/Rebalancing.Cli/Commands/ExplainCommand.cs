@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using Rebalancing.Cli.Io;
+using Rebalancing.Engine.Explanations;
+using Rebalancing.Engine.Output;
+using Rebalancing.Engine.Planning;
+using Rebalancing.Engine.Reasons;
+
+namespace Rebalancing.Cli.Commands;
+
+/// <summary>
+/// <c>explain --snapshot ... [--policy ...] --sku SKU [--node NODE]</c>: for the SKU, every node's position, demand,
+/// sell-through, the moves made and, for each untouched row, the reason with the numbers behind it.
+/// </summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var snapshot = CommonOptions.Snapshot();
+        var policy = CommonOptions.Policy();
+        var sku = new Option<string>("--sku") { Description = "The SKU to explain.", Required = true };
+        var node = new Option<string?>("--node") { Description = "Only this node." };
+        var command = new Command("explain", "Explain the plan for one SKU: positions, demand, sell-through, moves and reasons.") { snapshot, policy, sku, node };
+        command.SetAction(result => Run(result.GetValue(snapshot)!, result.GetValue(policy), result.GetValue(sku)!, result.GetValue(node), Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string snapshotPath, string? policyPath, string sku, string? node, TextWriter output, TextWriter errors)
+    {
+        if (InputLoader.Load(snapshotPath, policyPath, errors, Progress.For(quiet: true)) is not { } input)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        if (node is not null && !input.Snapshot.NodeIndex.ContainsKey(node))
+        {
+            errors.WriteLine($"error: no node '{node}' in the snapshot");
+            return ExitCodes.InvalidInput;
+        }
+
+        var plan = Planner.Create(input.Snapshot, input.Policy);
+        if (SkuExplainer.Explain(plan, sku, node) is not { } explanation)
+        {
+            errors.WriteLine($"error: no SKU '{sku}' in the snapshot");
+            return ExitCodes.InvalidInput;
+        }
+
+        Print(output, explanation);
+        return ExitCodes.Success;
+    }
+
+    private static void Print(TextWriter output, SkuExplanation e)
+    {
+        string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+        output.WriteLine(F($"{e.Sku}: style {e.Style}, size {e.Size}, price {e.UnitPrice:0.00}"));
+        output.WriteLine();
+        output.WriteLine("node        cluster  pos before->after  movable  demand/wk  run before->after  mean before->after  p(last unit) p(next unit)  value before->after");
+        foreach (var n in e.Nodes)
+        {
+            var run = F($"{(n.ViableBefore ? "viable" : "fragment")}->{(n.ViableAfter ? "viable" : "fragment")}");
+            output.WriteLine(F($"{n.NodeId,-11} {n.Cluster,-8} {n.PositionBefore,6} -> {n.PositionAfter,-6}  {n.Movable,7}  {n.WeeklyDemand,9:0.##}  {(n.IsStore ? run : "warehouse"),-18} {n.MeanBefore,7:0.##} -> {n.MeanAfter,-7:0.##}  {n.SellThroughLastUnitBefore,11:0.000} {n.SellThroughNextUnitAfter,12:0.000}  {n.ValueBefore,10:0.00} -> {n.ValueAfter:0.00}"));
+        }
+
+        output.WriteLine();
+        output.WriteLine(e.Moves.IsEmpty ? "moves: none" : "moves:");
+        foreach (var m in e.Moves)
+        {
+            output.WriteLine(F($"  {m.MoveId}  pass {m.Pass}  {m.FromNode} -> {m.ToNode}  {m.Quantity} units  gain {Money.Format(m.GpUpliftCents)}  freight {Money.Format(m.FreightCostCents)}  net {Money.Format(m.NetBenefitCents)}  {ReasonNames.Name(m.Reason)}  {m.ApprovalLevel.ToString().ToLowerInvariant()}"));
+        }
+
+        var blocked = e.Nodes.Where(n => n.Blocked is not null).ToList();
+        output.WriteLine();
+        output.WriteLine(blocked.Count == 0 ? "untouched rows: none" : "untouched rows:");
+        foreach (var n in blocked)
+        {
+            output.WriteLine(F($"  {n.NodeId,-11} pass {n.Blocked!.Pass}  {ReasonNames.Name(n.Blocked.Code),-36} {n.Blocked.Detail}"));
+        }
+    }
+}

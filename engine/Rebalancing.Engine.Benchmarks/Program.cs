@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Rebalancing.Engine.Benchmarks.PlanBenchmarks).Assembly).Run(args);

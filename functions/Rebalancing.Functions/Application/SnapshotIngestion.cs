@@ -26,8 +26,17 @@ internal static class SnapshotEventTypes
 /// <c>rejected/</c> with its error report, and either way an event is published. Used by the HTTP upload and the
 /// ingestion queue alike.
 /// </summary>
-internal sealed class SnapshotIngestion(ISnapshotStore snapshots, IEventSink events, TimeProvider time)
+internal sealed class SnapshotIngestion(ISnapshotStore snapshots, IEventSink events, TimeProvider time, StorageServices stores)
 {
+    /// <summary>A bundle dropped in the <c>incoming</c> container (folder); a missing one throws, so the message is redelivered.</summary>
+    public async Task<byte[]> ReadIncomingAsync(string path, CancellationToken cancellationToken)
+    {
+        var container = stores.Incoming ?? throw new InvalidOperationException("This backend has no incoming container.");
+        var blob = await container.GetAsync(path, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"No blob 'incoming/{path}' (yet).");
+        return blob.Content;
+    }
+
     public async Task<SnapshotIngestResult> IngestAsync(string orgId, ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken)
     {
         StorageIds.Check(orgId, nameof(orgId));

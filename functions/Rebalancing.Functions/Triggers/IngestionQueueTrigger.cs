@@ -16,7 +16,7 @@ internal sealed record IngestMessage(string? OrgId, string? BlobPath, Uri? Url);
 /// retried by redelivery, and a message that can never be handled (malformed, not allowed) goes straight to poison.
 /// </summary>
 internal sealed partial class IngestionQueueTrigger(
-    StorageServices stores, SnapshotIngestion ingestion, IHttpClientFactory http, IOptions<RebalancingOptions> options, ILogger<IngestionQueueTrigger> logger) : IQueueTrigger
+    IWorkQueueFactory queues, SnapshotIngestion ingestion, IHttpClientFactory http, IOptions<RebalancingOptions> options, ILogger<IngestionQueueTrigger> logger) : IQueueTrigger
 {
     public const string HttpClientName = "ingestion";
     private const string IncomingPrefix = StorageServices.IncomingContainer + "/";
@@ -42,11 +42,11 @@ internal sealed partial class IngestionQueueTrigger(
         if (problem is not null)
         {
             LogUnusable(logger, message.MessageId, problem);
-            await stores.Queues.Get(WorkQueueLimits.PoisonQueueName(QueueName)).EnqueueAsync(message.Text, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await queues.Get(WorkQueueLimits.PoisonQueueName(QueueName)).EnqueueAsync(message.Text, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        var bundle = parsed!.Url is { } url ? await FetchAsync(url, cancellationToken).ConfigureAwait(false) : await ReadBlobAsync(parsed.BlobPath!, cancellationToken).ConfigureAwait(false);
+        var bundle = parsed!.Url is { } url ? await FetchAsync(url, cancellationToken).ConfigureAwait(false) : await ingestion.ReadIncomingAsync(parsed.BlobPath![IncomingPrefix.Length..], cancellationToken).ConfigureAwait(false);
         var result = await ingestion.IngestAsync(parsed.OrgId!, bundle, cancellationToken).ConfigureAwait(false);
         if (result.IsValid)
         {
@@ -84,14 +84,6 @@ internal sealed partial class IngestionQueueTrigger(
         }
 
         return null;
-    }
-
-    private async Task<byte[]> ReadBlobAsync(string path, CancellationToken cancellationToken)
-    {
-        var container = stores.Incoming ?? throw new InvalidOperationException("This backend has no incoming container.");
-        var blob = await container.GetAsync(path[IncomingPrefix.Length..], cancellationToken).ConfigureAwait(false)
-            ?? throw new FileNotFoundException($"No blob '{path}' (yet)."); // redelivered: the upload may still be on its way
-        return blob.Content;
     }
 
     private async Task<byte[]> FetchAsync(Uri url, CancellationToken cancellationToken)

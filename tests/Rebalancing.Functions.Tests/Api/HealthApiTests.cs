@@ -102,6 +102,16 @@ public sealed class HealthApiTests(EmulatorFixture emulators) : IDisposable
         Assert.Contains("Rebalancing:ApiKey", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_WithAScheduleThatIsNotSixFieldNcrontab_RefusesToStartNamingIt()
+    {
+        using var app = App(new() { ["Rebalancing:DataDir"] = dir.Path, ["Rebalancing:Schedule"] = "0 2 * * *" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Rebalancing:Schedule", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => dir.Dispose();
 
     private sealed record HealthBody(string Status);

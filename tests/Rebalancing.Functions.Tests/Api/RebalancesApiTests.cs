@@ -220,6 +220,22 @@ public sealed class RebalancesApiTests : IDisposable
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnApprovalRaisedBeforeTheRunWaits_IsKept_AndAppliedWhenThePlanIsProposed()
+    {
+        await app.UploadAsync("acme");
+        using var client = app.Client();
+        using var start = await client.PostAsync(new Uri("/api/orgs/acme/rebalances", UriKind.Relative), null);
+        var runId = (await Json.ReadAsync(start)).GetProperty("runId").GetString();
+
+        using var early = await client.PostAsJsonAsync(new Uri($"/api/rebalances/{runId}/events/approval", UriKind.Relative), new { approverId = "ann", decision = "approve", eventId = "early-1", elevated = true });
+        await app.DrainWorkAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, early.StatusCode);
+        var run = await Json.ReadAsync(await client.GetAsync(new Uri($"/api/rebalances/{runId}", UriKind.Relative)));
+        Assert.Equal("Applied", run.GetProperty("status").GetString());
+    }
+
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     public void Dispose() => app.Dispose();

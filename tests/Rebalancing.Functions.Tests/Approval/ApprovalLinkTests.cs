@@ -214,6 +214,41 @@ public sealed partial class ApprovalLinkTests : IDisposable
         Assert.Equal(Array.Empty<string>(), leaks.Select(l => string.Join(" ", l.Split(" ").Take(2))).Distinct());
     }
 
+    [Fact]
+    public async Task TwoConcurrentPosts_OfOneLink_RecordExactlyOneDecision()
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        using var one = app.Anonymous();
+        using var two = app.Anonymous();
+        var field = await FormFieldAsync(one, url);
+
+        var answers = await Task.WhenAll(PostAsync(one, url, field, "approve"), PostAsync(two, url, field, "reject"));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        await app.DrainWorkAsync();
+        var run = await app.Get<IRebalanceRuns>().GetAsync(runId, CancellationToken.None);
+        Assert.Single(run!.DecisionEventIds);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Get_WithAPage_ShowsThatPageOfTheMoves()
+    {
+        var (_, url) = await ProposedWithLinkAsync(elevated: true);
+        using var browser = app.Anonymous();
+
+        var first = await browser.GetStringAsync(url);
+        var second = await browser.GetStringAsync(new Uri(url.OriginalString + "?page=2", UriKind.Relative));
+
+        Assert.Contains("Moves (page 1 of", first, StringComparison.Ordinal);
+        Assert.Contains("?page=2\">next</a>", first, StringComparison.Ordinal);
+        Assert.Contains("Moves (page 2 of", second, StringComparison.Ordinal);
+        Assert.Contains("?page=1\">previous</a>", second, StringComparison.Ordinal);
+    }
+
     public void Dispose() => app.Dispose();
 
     private async Task<(string RunId, Uri Url)> ProposedWithLinkAsync(bool elevated)

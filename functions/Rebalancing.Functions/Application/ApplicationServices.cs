@@ -68,9 +68,11 @@ internal static class ApplicationServices
         services.AddSingleton<IQueueTrigger>(sp => sp.GetRequiredService<IngestionQueueTrigger>());
         services.AddSingleton<IQueueTrigger>(sp => sp.GetRequiredService<NotificationQueueTrigger>());
         services.AddSingleton<ScheduledRebalanceTrigger>();
+        services.AddSingleton<SnapshotPickupTrigger>();
         // Each decides at start from the bound options (test hosts add their configuration after this runs).
         services.AddHostedService<QueueTriggerHost>();
         services.AddHostedService<ScheduleHost>();
+        services.AddHostedService<SnapshotPickupHost>();
         services.AddHostedService<StartupBanner>();
         services.AddHostedService<DevelopmentSeed>();
 

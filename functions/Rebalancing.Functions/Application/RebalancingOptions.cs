@@ -29,6 +29,13 @@ internal sealed class RebalancingOptions : IValidatableObject
     [Required]
     public string Schedule { get; set; } = DefaultSchedule;
 
+    /// <summary>NCRONTAB (6 fields) of the snapshot pickup sweep of <c>incoming/</c> (default every 5 minutes).</summary>
+    [Required]
+    public string PickupSchedule { get; set; } = DefaultPickupSchedule;
+
+    /// <summary>The default pickup schedule: every five minutes.</summary>
+    public const string DefaultPickupSchedule = "0 */5 * * * *";
+
     /// <summary>Whether scheduled runs are on (default true).</summary>
     public bool ScheduleEnabled { get; set; } = true;
 
@@ -72,6 +79,11 @@ internal sealed class RebalancingOptions : IValidatableObject
         if (CrontabSchedule.TryParse(Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
         {
             yield return new ValidationResult($"Rebalancing:Schedule '{Schedule}' is not an NCRONTAB expression with 6 fields (second minute hour day month weekday).", [nameof(Schedule)]);
+        }
+
+        if (CrontabSchedule.TryParse(PickupSchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        {
+            yield return new ValidationResult($"Rebalancing:PickupSchedule '{PickupSchedule}' is not an NCRONTAB expression with 6 fields.", [nameof(PickupSchedule)]);
         }
 
         if (PublicBaseUrl is { IsAbsoluteUri: false })

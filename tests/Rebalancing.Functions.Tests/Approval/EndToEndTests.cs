@@ -58,6 +58,32 @@ public sealed partial class EndToEndTests(EmulatorFixture emulators)
         Assert.Equal(moves.Count, totals!.Moves);
     }
 
+    [Fact]
+    public async Task OnTheEmulators_APickupSweepFindsABundleInTheIncomingContainer_AndTheQueueTriggerIngestsIt()
+    {
+        using var app = new FunctionApp(new()
+        {
+            ["Rebalancing:Storage"] = "azure",
+            ["Rebalancing:Azure:StorageConnectionString"] = emulators.Options.StorageConnectionString,
+            ["Rebalancing:Azure:CosmosEndpoint"] = emulators.Options.CosmosEndpoint?.AbsoluteUri,
+            ["Rebalancing:Azure:CosmosKey"] = EmulatorFixture.CosmosEmulatorKey,
+            ["Rebalancing:Azure:Database"] = "pickup-" + Guid.NewGuid().ToString("N"),
+        });
+        var orgId = "pick-" + Guid.NewGuid().ToString("N")[..8];
+        var stores = app.Get<StorageServices>();
+        await stores.Incoming!.CreateIfAbsentAsync($"{orgId}/snapshot.zip", FunctionApp.SmallSnapshot(orgId), "application/zip", CancellationToken.None);
+
+        var sent = await app.Get<Rebalancing.Functions.Triggers.SnapshotPickupTrigger>().SweepAsync(CancellationToken.None);
+        var runner = app.Get<Rebalancing.Functions.Triggers.QueueTriggerRunner>();
+        var ingestion = app.Get<Rebalancing.Functions.Triggers.IngestionQueueTrigger>();
+        while (await runner.PollOnceAsync(ingestion, CancellationToken.None))
+        {
+        }
+
+        Assert.Contains($"incoming/{orgId}/snapshot.zip", sent);
+        Assert.NotNull(await stores.Snapshots.GetLatestAsync(orgId, CancellationToken.None));
+    }
+
     [GeneratedRegex("name=\"__af\" value=\"([^\"]+)\"")]
     private static partial Regex FormField();
 }

@@ -108,6 +108,27 @@ public sealed class IngestionQueueTriggerTests : IDisposable
         Assert.NotNull(await app.Get<ISnapshotStore>().GetLatestAsync("acme", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ThePickupSweep_SendsEachNewBundleUnderAnOrgFolderOnce_AndItIsIngested()
+    {
+        Drop("acme/2026-03-01.zip", FunctionApp.SmallSnapshot("acme"));
+        Drop("acme/readme.txt", "not a bundle"u8.ToArray());
+        Drop("loose.zip", FunctionApp.SmallSnapshot("acme"));
+        var pickup = app.Get<SnapshotPickupTrigger>();
+
+        Assert.Empty(await pickup.TickAsync(CancellationToken.None));
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        var first = await pickup.TickAsync(CancellationToken.None);
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        var second = await pickup.TickAsync(CancellationToken.None);
+        await PollAsync();
+
+        Assert.Equal(["incoming/acme/2026-03-01.zip"], first);
+        Assert.Empty(second);
+        Assert.NotNull(await app.Get<ISnapshotStore>().GetLatestAsync("acme", CancellationToken.None));
+        Assert.False(await PollAsync());
+    }
+
     public void Dispose()
     {
         app.Dispose();

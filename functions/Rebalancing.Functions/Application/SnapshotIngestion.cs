@@ -28,6 +28,10 @@ internal static class SnapshotEventTypes
 /// </summary>
 internal sealed class SnapshotIngestion(ISnapshotStore snapshots, IEventSink events, TimeProvider time, StorageServices stores)
 {
+    /// <summary>The paths under the <c>incoming</c> container (folder), relative to it.</summary>
+    public async Task<IReadOnlyList<string>> ListIncomingAsync(CancellationToken cancellationToken) =>
+        stores.Incoming is { } container ? await container.ListAsync("", cancellationToken).ConfigureAwait(false) : [];
+
     /// <summary>A bundle dropped in the <c>incoming</c> container (folder); a missing one throws, so the message is redelivered.</summary>
     public async Task<byte[]> ReadIncomingAsync(string path, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace Rebalancing.Functions.Triggers;
 /// run on several instances and after a crash). Bundles are immutable: a new snapshot is a new file name.
 /// </summary>
 internal sealed partial class SnapshotPickupTrigger(
-    IOptions<RebalancingOptions> options, TimeProvider time, StorageServices stores, ILogger<SnapshotPickupTrigger> logger)
+    IOptions<RebalancingOptions> options, TimeProvider time, StorageServices stores, SnapshotIngestion ingestion, ILogger<SnapshotPickupTrigger> logger)
 {
     public const string Partition = "pickup-incoming";
     private readonly CrontabSchedule schedule = CrontabSchedule.Parse(options.Value.PickupSchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
@@ -34,13 +34,8 @@ internal sealed partial class SnapshotPickupTrigger(
     /// <summary>Sends every not yet picked-up bundle under <c>incoming/</c> to the ingestion queue.</summary>
     public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
     {
-        if (stores.Incoming is not { } incoming)
-        {
-            return [];
-        }
-
         var sent = new List<string>();
-        foreach (var path in await incoming.ListAsync("", cancellationToken).ConfigureAwait(false))
+        foreach (var path in await ingestion.ListIncomingAsync(cancellationToken).ConfigureAwait(false))
         {
             var parts = path.Split('/');
             if (parts.Length < 2 || !Ids.IsValid(parts[0]) || !path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))

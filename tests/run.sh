@@ -13,6 +13,12 @@ if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@vercel/cosmosdb-server 
   npm ci --no-audit --no-fund >"$log" 2>&1 || { cat "$log"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The approval browser test drives headless Chromium (Debian package "chromium").
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium-browser ]; then
+  echo "installing chromium (apt-get)..."
+  { apt-get update && apt-get install -y chromium; } >"$log" 2>&1 || { tail -20 "$log"; echo "chromium could not be installed: the browser test will fail"; }
+fi
+
 echo "building..."
 if ! dotnet build Rebalancing.sln -c Release -nologo -v quiet >"$log" 2>&1; then
   grep -E "error|Error" "$log" | head -50

@@ -1,13 +1,10 @@
-using Rebalancing.Functions;
-using Rebalancing.Functions.Orchestration;
-using Rebalancing.Functions.Storage;
+using Rebalancing.Functions.Application;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddRebalancingStorage();
-builder.AddRebalancingOrchestration();
+builder.AddApplicationServices();
 
 var app = builder.Build();
-app.MapHealthApi();
+app.MapApplicationApis();
 app.Run();
 
 /// <summary>The app's entry point (public so tests can host it with WebApplicationFactory).</summary>

@@ -12,9 +12,13 @@ namespace Rebalancing.Functions.Storage;
 /// <summary>The stores of one backend, built together.</summary>
 internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs, ITransferLedger Ledger, IWorkQueueFactory Queues)
 {
+    /// <summary>The <c>incoming</c> container (folder) the ingestion queue's messages point into.</summary>
+    public IBlobContainer? Incoming { get; init; }
+
     /// <summary>Blob container (or folder) names.</summary>
     public const string SnapshotsContainer = "snapshots";
     public const string RejectedContainer = "rejected";
+    public const string IncomingContainer = "incoming";
 
     /// <summary>The embedded default: files under <c>{dataDir}/blobs</c>, one SQLite database <c>{dataDir}/rebalancing.db</c>.</summary>
     public static StorageServices CreateEmbedded(string dataDir, TimeProvider time)
@@ -25,7 +29,10 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
             new BlobSnapshotStore(new FileBlobContainer(blobs, SnapshotsContainer), new FileBlobContainer(blobs, RejectedContainer), time),
             new DocumentRunStore(new SqliteDocumentCollection(database, CosmosContainers.Runs), new SqliteDocumentCollection(database, CosmosContainers.Orgs), time),
             new DocumentTransferLedger(new SqliteDocumentCollection(database, CosmosContainers.Ledger)),
-            new SqliteWorkQueueFactory(database, time));
+            new SqliteWorkQueueFactory(database, time))
+        {
+            Incoming = new FileBlobContainer(blobs, IncomingContainer),
+        };
     }
 
     /// <summary>Blob and Queue REST clients and Cosmos DB containers (which must exist: see <see cref="CosmosContainers.EnsureAsync"/>).</summary>
@@ -55,7 +62,10 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
             new BlobSnapshotStore(new RestBlobContainer(pipeline, blobEndpoint, SnapshotsContainer), new RestBlobContainer(pipeline, blobEndpoint, RejectedContainer), time),
             new DocumentRunStore(new CosmosDocumentCollection(database.GetContainer(CosmosContainers.Runs)), new CosmosDocumentCollection(database.GetContainer(CosmosContainers.Orgs)), time),
             new DocumentTransferLedger(new CosmosDocumentCollection(database.GetContainer(CosmosContainers.Ledger))),
-            new RestWorkQueueFactory(pipeline, queueEndpoint));
+            new RestWorkQueueFactory(pipeline, queueEndpoint))
+        {
+            Incoming = new RestBlobContainer(pipeline, blobEndpoint, IncomingContainer),
+        };
     }
 
     /// <summary>The managed identity (user-assigned when a client id is configured).</summary>

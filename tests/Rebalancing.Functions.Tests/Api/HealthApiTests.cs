@@ -40,6 +40,8 @@ public sealed class HealthApiTests(EmulatorFixture emulators) : IDisposable
         using var app = App(new()
         {
             ["Rebalancing:Storage"] = "azure",
+            ["Rebalancing:ApiKey"] = "k",
+            ["Rebalancing:ApprovalSigningKey"] = "s",
             ["Rebalancing:Azure:StorageConnectionString"] = emulators.Options.StorageConnectionString,
             ["Rebalancing:Azure:CosmosEndpoint"] = emulators.Options.CosmosEndpoint?.AbsoluteUri,
             ["Rebalancing:Azure:CosmosKey"] = EmulatorFixture.CosmosEmulatorKey,
@@ -60,6 +62,8 @@ public sealed class HealthApiTests(EmulatorFixture emulators) : IDisposable
         using var app = App(new()
         {
             ["Rebalancing:Storage"] = "azure",
+            ["Rebalancing:ApiKey"] = "k",
+            ["Rebalancing:ApprovalSigningKey"] = "s",
             ["Rebalancing:Azure:StorageConnectionString"] = Emulators.ConnectionString(nobodyListens, nobodyListens),
             ["Rebalancing:Azure:CosmosEndpoint"] = emulators.Options.CosmosEndpoint?.AbsoluteUri,
             ["Rebalancing:Azure:CosmosKey"] = EmulatorFixture.CosmosEmulatorKey,
@@ -81,6 +85,31 @@ public sealed class HealthApiTests(EmulatorFixture emulators) : IDisposable
 
         Assert.Contains("Rebalancing:Azure:StorageConnectionString", error.Message, StringComparison.Ordinal);
         Assert.Contains("Rebalancing:Azure:CosmosEndpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_AzureModeWithoutApiKey_RefusesToStartNamingTheKey()
+    {
+        using var app = App(new()
+        {
+            ["Rebalancing:Storage"] = "azure",
+            ["Rebalancing:Azure:StorageConnectionString"] = "UseDevelopmentStorage=true",
+            ["Rebalancing:Azure:CosmosEndpoint"] = "https://localhost:8081/",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Rebalancing:ApiKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_WithAScheduleThatIsNotSixFieldNcrontab_RefusesToStartNamingIt()
+    {
+        using var app = App(new() { ["Rebalancing:DataDir"] = dir.Path, ["Rebalancing:Schedule"] = "0 2 * * *" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Rebalancing:Schedule", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => dir.Dispose();

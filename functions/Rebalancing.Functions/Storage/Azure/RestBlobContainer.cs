@@ -72,6 +72,26 @@ internal sealed class RestBlobContainer(HttpPipeline pipeline, Uri blobEndpoint,
         return [.. folders.Order(StringComparer.Ordinal)];
     }
 
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        var paths = new List<string>();
+        var marker = string.Empty;
+        do
+        {
+            var query = $"{Name}?restype=container&comp=list&prefix={Uri.EscapeDataString(prefix)}" + (marker.Length > 0 ? "&marker=" + Uri.EscapeDataString(marker) : string.Empty);
+            using var message = CreateMessage(RequestMethod.Get, query);
+            var response = await SendAsync(message, $"List container {Name}", [200], cancellationToken).ConfigureAwait(false);
+            var results = XDocument.Parse(response.Content.ToString()).Root;
+            paths.AddRange(results?.Element("Blobs")?.Elements("Blob").Select(b => b.Element("Name")?.Value).OfType<string>() ?? []);
+            marker = results?.Element("NextMarker")?.Value ?? string.Empty;
+        }
+        while (marker.Length > 0);
+
+        return [.. paths.Order(StringComparer.Ordinal)];
+    }
+
     public async Task CheckHealthAsync(CancellationToken cancellationToken)
     {
         ensured = false;

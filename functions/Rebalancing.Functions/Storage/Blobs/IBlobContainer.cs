@@ -21,6 +21,9 @@ internal interface IBlobContainer
     /// <summary>The top-level folder names (blob name prefixes up to the first '/'), in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListTopLevelFoldersAsync(CancellationToken cancellationToken);
 
+    /// <summary>The paths of the blobs whose path starts with <paramref name="prefix"/> (all when empty), in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
+
     Task CheckHealthAsync(CancellationToken cancellationToken);
 }
 

@@ -91,6 +91,19 @@ internal sealed class FileBlobContainer : IBlobContainer
         return Task.FromResult(folders);
     }
 
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        IReadOnlyList<string> paths = Directory.Exists(directory)
+            ? [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+                .Select(f => Path.GetRelativePath(directory, f).Replace(Path.DirectorySeparatorChar, '/'))
+                .Where(p => p.StartsWith(prefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)]
+            : [];
+        return Task.FromResult(paths);
+    }
+
     public Task CheckHealthAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Rebalancing.Functions.Orchestration;
+
+namespace Rebalancing.Functions.Approval;
+
+/// <summary>The posted approval form, parsed: the decision and an optional scope.</summary>
+internal sealed record ApprovalForm(DecisionKind Decision, ApprovalScope Scope, string? Comment)
+{
+    public const string AntiForgeryField = "__af";
+
+    /// <summary>Parses the form; null with a reason when it is malformed.</summary>
+    public static (ApprovalForm? Form, string? Problem) Parse(IFormCollection form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        DecisionKind? decision = form["decision"].ToString() switch
+        {
+            "approve" => DecisionKind.Approve,
+            "reject" => DecisionKind.Reject,
+            _ => null,
+        };
+        if (decision is null)
+        {
+            return (null, "decision must be 'approve' or 'reject'");
+        }
+
+        var passes = new List<int>();
+        foreach (var pass in form["pass"])
+        {
+            if (!int.TryParse(pass, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 3)
+            {
+                return (null, $"pass '{pass}' is not 1, 2 or 3");
+            }
+
+            passes.Add(p);
+        }
+
+        var clusters = form["cluster"].Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!).ToList();
+        var moveIds = form["moveIds"].ToString().Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var comment = form["comment"].ToString();
+        if (comment.Length > 500)
+        {
+            return (null, "comment is longer than 500 characters");
+        }
+
+        var scope = new ApprovalScope(clusters.Count > 0 ? clusters : null, passes.Count > 0 ? passes : null, moveIds.Count > 0 ? moveIds : null);
+        return (new ApprovalForm(decision.Value, scope, comment.Length > 0 ? comment : null), null);
+    }
+
+    public string DescribeScope()
+    {
+        var parts = new List<string>();
+        if (Scope.Clusters is { } c)
+        {
+            parts.Add("clusters " + string.Join(", ", c));
+        }
+
+        if (Scope.Passes is { } p)
+        {
+            parts.Add("passes " + string.Join(", ", p));
+        }
+
+        if (Scope.MoveIds is { } m)
+        {
+            parts.Add(m.Count.ToString(CultureInfo.InvariantCulture) + " move id(s): " + string.Join(", ", m.Take(20)) + (m.Count > 20 ? ", …" : ""));
+        }
+
+        return parts.Count == 0 ? "the whole plan" : string.Join("; ", parts);
+    }
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Planning;
 using Rebalancing.Engine.Plans;
+using Rebalancing.Engine.Reasons;
 using Rebalancing.Functions.Orchestration;
 using Rebalancing.Functions.Storage;
 
@@ -110,7 +111,7 @@ internal sealed class RebalanceActivities(StorageServices stores, PlanningInputs
             var plan = session.Assemble(prior.All);
             var moves = plan.Moves.Select(ProposedMove.From).ToList();
             var summary = new PlanSummary(moves.Count, plan.UnitsMoved, plan.GpUpliftCents, plan.FreightCostCents, moves.Count(m => m.ApprovalLevel == ApprovalLevel.Elevated));
-            stored = await PutResultAsync(run.RunId, key, new StoredPlan(plan.Hash, plan.InputHash, plan.EngineVersion, summary, moves), now, ct).ConfigureAwait(false);
+            stored = await PutResultAsync(run.RunId, key, new StoredPlan(plan.Hash, plan.InputHash, plan.EngineVersion, summary, moves, plan.KpisBefore, plan.KpisAfter, plan.OptimalityRatio), now, ct).ConfigureAwait(false);
         }
 
         var refs = stored.Moves.Select(m => new MoveRef(m.MoveId, m.Pass, m.FromCluster, m.ToCluster, m.ApprovalLevel == ApprovalLevel.Elevated, MoveStatus.Proposed)).ToList();
@@ -216,7 +217,15 @@ internal sealed record LoadedSnapshot(AsOfContext Context, IReadOnlyList<RecentM
 internal sealed record StageResult(IReadOnlyList<StageMove> Moves);
 
 /// <summary>The stored plan of a run.</summary>
-internal sealed record StoredPlan(string DeterminismHash, string InputHash, string EngineVersion, PlanSummary Summary, IReadOnlyList<ProposedMove> Moves);
+internal sealed record StoredPlan(
+    string DeterminismHash,
+    string InputHash,
+    string EngineVersion,
+    PlanSummary Summary,
+    IReadOnlyList<ProposedMove> Moves,
+    PlanKpis? KpisBefore = null,
+    PlanKpis? KpisAfter = null,
+    double? OptimalityRatio = null);
 
 /// <summary>A plan row as the function app stores and lists it (the plan-output columns).</summary>
 internal sealed record ProposedMove(
@@ -238,6 +247,6 @@ internal sealed record ProposedMove(
     public static ProposedMove From(PlanMove m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        return new(m.MoveId, m.Pass, m.FromNode, m.ToNode, m.Sku, m.Style, m.Size, m.Quantity, m.FromCluster, m.ToCluster, m.GpUpliftCents, m.FreightCostCents, m.Reason.ToString(), m.ApprovalLevel);
+        return new(m.MoveId, m.Pass, m.FromNode, m.ToNode, m.Sku, m.Style, m.Size, m.Quantity, m.FromCluster, m.ToCluster, m.GpUpliftCents, m.FreightCostCents, ReasonNames.Name(m.Reason), m.ApprovalLevel);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rebalancing.Functions.Activities;
 using Rebalancing.Functions.Application;
 using Rebalancing.Functions.Orchestration;
 using Rebalancing.Functions.Reports;
@@ -31,6 +32,9 @@ internal static class ReportsApi
     {
         var plan = await runs.GetPlanAsync(run.RunId, cancellationToken).ConfigureAwait(false);
         var moves = await runs.ListMovesAsync(run.RunId, cancellationToken).ConfigureAwait(false) ?? [];
-        return HtmlPage.Render(context, StatusCodes.Status200OK, "Rebalance report · " + run.OrgId, nonce => ReportPage.Body(nonce, run, plan, moves, kpis: null));
+        return HtmlPage.Render(context, StatusCodes.Status200OK, "Rebalance report · " + run.OrgId, nonce => ReportPage.Body(nonce, run, plan, moves, ReportKpisOf(plan)));
     }
+
+    private static ReportKpis? ReportKpisOf(StoredPlan? plan) =>
+        plan is { KpisBefore: { } before, KpisAfter: { } after } ? new ReportKpis(before, after, plan.OptimalityRatio) : null;
 }

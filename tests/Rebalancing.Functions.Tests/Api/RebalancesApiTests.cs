@@ -221,6 +221,32 @@ public sealed class RebalancesApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_ForAProposedRun_ShowsTheBeforeAfterKpisAndTheOptimalityRatio()
+    {
+        var runId = await app.ProposedRunAsync("acme", new Approver("ann", null, true));
+        using var client = app.Client();
+
+        var html = await client.GetStringAsync(new Uri($"/api/rebalances/{runId}/report", UriKind.Relative));
+
+        Assert.Contains("Viable size runs", html, StringComparison.Ordinal);
+        Assert.Contains("Units at risk of markdown", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not record before/after KPIs", html, StringComparison.Ordinal);
+        Assert.Contains("ptimality", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListMoves_ReasonsAreTheEnginesCatalogueCodes()
+    {
+        var runId = await app.ProposedRunAsync("acme", new Approver("ann", null, true));
+        using var client = app.Client();
+
+        var moves = (await Json.ReadAsync(await client.GetAsync(new Uri($"/api/rebalances/{runId}/moves", UriKind.Relative)))).GetProperty("moves").EnumerateArray().ToList();
+
+        Assert.NotEmpty(moves);
+        Assert.All(moves, m => Assert.Matches("^[A-Z_]+$", m.GetProperty("reason").GetString()!));
+    }
+
+    [Fact]
     public async Task AnApprovalRaisedBeforeTheRunWaits_IsKept_AndAppliedWhenThePlanIsProposed()
     {
         await app.UploadAsync("acme");

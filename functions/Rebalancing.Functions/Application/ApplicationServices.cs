@@ -71,8 +71,8 @@ internal static class ApplicationServices
         services.AddSingleton<SnapshotPickupTrigger>();
         // Each decides at start from the bound options (test hosts add their configuration after this runs).
         services.AddHostedService<QueueTriggerHost>();
-        services.AddHostedService<ScheduleHost>();
-        services.AddHostedService<SnapshotPickupHost>();
+        services.AddHostedService<ScheduledTriggerHost<ScheduledRebalanceTrigger>>();
+        services.AddHostedService<ScheduledTriggerHost<SnapshotPickupTrigger>>();
         services.AddHostedService<StartupBanner>();
         services.AddHostedService<DevelopmentSeed>();
 

@@ -23,7 +23,12 @@ internal sealed record ScheduledOccurrence(
 /// </summary>
 internal sealed partial class ScheduledRebalanceTrigger(
     IOptions<RebalancingOptions> options, TimeProvider time, IRunStore leases, ISnapshotStore snapshots, IRebalanceRuns runs, ILogger<ScheduledRebalanceTrigger> logger)
+    : IScheduledTrigger
 {
+    bool IScheduledTrigger.IsEnabled(RebalancingOptions settings) => settings.Triggers && settings.ScheduleEnabled;
+
+    Task IScheduledTrigger.RunDueAsync(CancellationToken cancellationToken) => TickAsync(cancellationToken);
+
     private static readonly TimeSpan PastDueTolerance = TimeSpan.FromMinutes(1);
     private readonly string instanceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly CrontabSchedule schedule = CrontabSchedule.Parse(options.Value.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
@@ -135,43 +140,4 @@ internal sealed partial class ScheduledRebalanceTrigger(
     private static partial void LogSkipped(ILogger logger, string orgId, string reason);
 
     private sealed record Lease(DateTimeOffset Occurrence, string Instance, DateTimeOffset FiredAt, bool PastDue);
-}
-
-/// <summary>Drives <see cref="ScheduledRebalanceTrigger"/>: ticks at each occurrence (waking at least every minute).</summary>
-internal sealed partial class ScheduleHost(ScheduledRebalanceTrigger trigger, IOptions<RebalancingOptions> options, TimeProvider time, ILogger<ScheduleHost> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Triggers || !options.Value.ScheduleEnabled)
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await trigger.TickAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is StorageUnavailableException or IOException or ConcurrencyConflictException or Azure.RequestFailedException)
-            {
-                LogTickFailed(logger, e);
-            }
-
-            var now = time.GetUtcNow();
-            var wait = trigger.NextOccurrence(now) - now;
-            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait;
-            try
-            {
-                await Task.Delay(wait + TimeSpan.FromMilliseconds(10), time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The schedule's tick failed; it tries again at the next wake-up")]
-    private static partial void LogTickFailed(ILogger logger, Exception exception);
 }

@@ -15,7 +15,12 @@ namespace Rebalancing.Functions.Triggers;
 /// </summary>
 internal sealed partial class SnapshotPickupTrigger(
     IOptions<RebalancingOptions> options, TimeProvider time, StorageServices stores, SnapshotIngestion ingestion, ILogger<SnapshotPickupTrigger> logger)
+    : IScheduledTrigger
 {
+    bool IScheduledTrigger.IsEnabled(RebalancingOptions settings) => settings.Triggers && settings.Ingestion.Enabled;
+
+    Task IScheduledTrigger.RunDueAsync(CancellationToken cancellationToken) => TickAsync(cancellationToken);
+
     public const string Partition = "pickup-incoming";
     private readonly CrontabSchedule schedule = CrontabSchedule.Parse(options.Value.PickupSchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
     private DateTimeOffset? cursor;
@@ -63,43 +68,4 @@ internal sealed partial class SnapshotPickupTrigger(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Picked up {BlobPath} for ingestion")]
     private static partial void LogPicked(ILogger logger, string blobPath);
-}
-
-/// <summary>Drives <see cref="SnapshotPickupTrigger"/> at each occurrence (waking at least every minute).</summary>
-internal sealed partial class SnapshotPickupHost(SnapshotPickupTrigger trigger, IOptions<RebalancingOptions> options, TimeProvider time, ILogger<SnapshotPickupHost> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Triggers || !options.Value.Ingestion.Enabled)
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await trigger.TickAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is StorageUnavailableException or IOException or Azure.RequestFailedException)
-            {
-                LogTickFailed(logger, e);
-            }
-
-            var now = time.GetUtcNow();
-            var wait = trigger.NextOccurrence(now) - now;
-            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait;
-            try
-            {
-                await Task.Delay(wait + TimeSpan.FromMilliseconds(10), time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The snapshot pickup sweep failed; it tries again at the next wake-up")]
-    private static partial void LogTickFailed(ILogger logger, Exception exception);
 }

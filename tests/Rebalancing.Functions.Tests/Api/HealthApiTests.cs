@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Rebalancing.Functions.Application;
 using Rebalancing.Functions.Tests.Harness;
 using Rebalancing.Functions.Tests.Storage.Contracts;
 
@@ -77,42 +79,51 @@ public sealed class HealthApiTests(EmulatorFixture emulators) : IDisposable
     }
 
     [Fact]
-    public void Start_AzureModeWithoutConnectionSettings_FailsAtStartNamingTheMissingSettings()
+    public async Task Start_AzureModeWithoutConnectionSettings_FailsAtStartNamingTheMissingSettings()
     {
-        using var app = App(new() { ["Rebalancing:Storage"] = "azure" });
-
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = await StartFailsAsync(new() { ["Rebalancing:Storage"] = "azure" });
 
         Assert.Contains("Rebalancing:Azure:StorageConnectionString", error.Message, StringComparison.Ordinal);
         Assert.Contains("Rebalancing:Azure:CosmosEndpoint", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Start_AzureModeWithoutApiKey_RefusesToStartNamingTheKey()
+    public async Task Start_AzureModeWithoutApiKey_RefusesToStartNamingTheKey()
     {
-        using var app = App(new()
+        var error = await StartFailsAsync(new()
         {
             ["Rebalancing:Storage"] = "azure",
             ["Rebalancing:Azure:StorageConnectionString"] = "UseDevelopmentStorage=true",
             ["Rebalancing:Azure:CosmosEndpoint"] = "https://localhost:8081/",
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
-
         Assert.Contains("Rebalancing:ApiKey", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Start_WithAScheduleThatIsNotSixFieldNcrontab_RefusesToStartNamingIt()
+    public async Task Start_WithAScheduleThatIsNotSixFieldNcrontab_RefusesToStartNamingIt()
     {
-        using var app = App(new() { ["Rebalancing:DataDir"] = dir.Path, ["Rebalancing:Schedule"] = "0 2 * * *" });
-
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = await StartFailsAsync(new() { ["Rebalancing:DataDir"] = dir.Path, ["Rebalancing:Schedule"] = "0 2 * * *" });
 
         Assert.Contains("Rebalancing:Schedule", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => dir.Dispose();
+
+    /// <summary>
+    /// Builds and starts the app as Program.cs composes it and returns the start-up failure. (WebApplicationFactory
+    /// races the failing entry point against its own start and may surface ObjectDisposedException instead.)
+    /// </summary>
+    private static async Task<OptionsValidationException> StartFailsAsync(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddApplicationServices();
+        await using var app = builder.Build();
+        app.MapApplicationApis();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+    }
 
     private sealed record HealthBody(string Status);
 }

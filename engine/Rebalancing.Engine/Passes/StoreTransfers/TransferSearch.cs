@@ -22,6 +22,7 @@ internal sealed class TransferSearch
     private readonly PriorityQueue<(int Sender, int Receiver), (double Key, int Sender, int Receiver)> queue = new();
     private readonly List<int> senders = [];
     private readonly List<int> receivers = [];
+    private readonly List<(double Bound, int Cell)> receiverBound = [];
 
     public TransferSearch(PlanState state, int pass, Func<int, bool> nodeInScope, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
     {
@@ -112,16 +113,31 @@ internal sealed class TransferSearch
             }
         }
 
+        // A pair can gain only if the receiver's best case for one unit beats the sender's loss of one (freight is
+        // never negative): with receivers sorted by best case, each sender stops at the first that cannot.
+        receiverBound.Clear();
+        foreach (var receiver in receivers)
+        {
+            receiverBound.Add((ReceiverUpperBound(receiver), receiver));
+        }
+
+        receiverBound.Sort((a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Cell.CompareTo(b.Cell));
         foreach (var sender in senders)
         {
-            foreach (var receiver in receivers)
+            var loss = SenderLoss(sender);
+            foreach (var (bound, receiver) in receiverBound)
             {
+                if (bound <= loss)
+                {
+                    break;
+                }
+
                 if (receiver == sender || !pairInScope(context.CellNode[sender], context.CellNode[receiver]))
                 {
                     continue;
                 }
 
-                if (UnitGainUpperBound(sender, receiver) <= 0)
+                if (bound - loss - context.Route(context.CellNode[sender], context.CellNode[receiver]).CostPerUnit <= 0)
                 {
                     continue;
                 }
@@ -159,10 +175,11 @@ internal sealed class TransferSearch
     }
 
     /// <summary>
-    /// A cheap test before the exact evaluation: what one unit could gain if it also made the receiver's style
-    /// viable. Pairs that cannot gain even so are never evaluated.
+    /// The most one unit could bring the receiver: its next full-price sale at full demand, plus, when the unit would
+    /// complete the receiver's run, the whole block selling at full demand. Zero when the receiver's style has no
+    /// demand or one unit cannot make the run viable (the move would leave a fragment).
     /// </summary>
-    private double UnitGainUpperBound(int sender, int receiver)
+    private double ReceiverUpperBound(int receiver)
     {
         var receiverBlock = context.CellBlock[receiver];
         var receiverBlockHasDemand = false;
@@ -180,17 +197,12 @@ internal sealed class TransferSearch
             return 0;
         }
 
-        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
         var receiverGain = context.CellMarkdown[receiver] * context.CellPrice[receiver] * SellThrough.Tail(context.CellMeanViable[receiver], state.Position(receiver) + 1);
-        var senderLoss = context.CellMarkdown[sender] * context.CellPrice[sender] * SellThrough.Tail(senderMu, state.Position(sender));
-        var cost = context.Route(context.CellNode[sender], context.CellNode[receiver]).CostPerUnit;
         if (state.IsPresent(receiver) || state.IsViable(receiverBlock))
         {
-            return receiverGain - senderLoss - cost;
+            return receiverGain;
         }
 
-        // The receiver lacks this size and its style is a fragment: the move is allowed only if this size alone makes
-        // the run viable, and then it gains at most the one unit plus the whole block selling at full demand.
         state.Delta[receiver] += 1;
         var completes = state.IsViable(receiverBlock);
         state.Delta[receiver] -= 1;
@@ -206,7 +218,14 @@ internal sealed class TransferSearch
             unlocked += context.CellValue(c, position, viable: true) - context.CellValue(c, position, viable: false);
         }
 
-        return receiverGain + unlocked - senderLoss - cost;
+        return receiverGain + unlocked;
+    }
+
+    /// <summary>The full-price sale the sender's last unit might have made.</summary>
+    private double SenderLoss(int sender)
+    {
+        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
+        return context.CellMarkdown[sender] * context.CellPrice[sender] * SellThrough.Tail(senderMu, state.Position(sender));
     }
 
     private readonly record struct Candidate(int Quantity, double Gain, double Key, double ValueGain);

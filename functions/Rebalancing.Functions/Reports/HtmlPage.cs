@@ -17,8 +17,8 @@ internal static class HtmlPage
         main{max-width:1100px;margin:0 auto;padding:24px}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
         .muted{color:#5b6470}.card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:16px;margin:12px 0}
-        .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px}
-        .kpi b{display:block;font-size:20px}
+        .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}
+        .kpi b{display:block;font-size:clamp(15px,1.6vw,20px);overflow-wrap:anywhere}
         table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:4px 8px;border-bottom:1px solid #e6e8eb;text-align:left;white-space:nowrap}
         th{background:#eef1f4;position:sticky;top:0}th.sort{cursor:pointer}td.num,th.num{text-align:right}
         .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:12px}

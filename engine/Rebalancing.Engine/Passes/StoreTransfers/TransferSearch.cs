@@ -360,10 +360,15 @@ internal sealed class TransferSearch
         return best;
     }
 
+    /// <summary>
+    /// Keeps the better of two quantities. A transfer must gain after per-unit freight and, when it opens a route
+    /// (<paramref name="shipment"/> &gt; 0), after the route's shipment cost too: a route no first transfer can pay for
+    /// is rarely paid for by later small ones, and each unpaid route costs a whole replanning round.
+    /// </summary>
     private static Candidate Better(Candidate best, int q, double valueGain, double costPerUnit, double shipment, double ratio)
     {
         var gain = valueGain - (q * costPerUnit);
-        if (gain <= 1e-9 || valueGain < ratio * ((q * costPerUnit) + shipment) || gain <= best.Gain + 1e-9)
+        if (gain - shipment <= 1e-9 || valueGain < ratio * ((q * costPerUnit) + shipment) || gain <= best.Gain + 1e-9)
         {
             return best;
         }

@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using Rebalancing.Cli.Io;
-using Rebalancing.Engine.Planning;
 using Rebalancing.Engine.Synthetic;
 
 namespace Rebalancing.Cli.Commands;
@@ -25,16 +22,12 @@ internal static class DemoCommand
         {
             var info = GenerateCommand.Write(new NetworkGeneratorOptions { Stores = 40, Skus = 1000 }, snapshotDirectory);
             output.WriteLine($"generated {info.SnapshotId} ({info.InventoryRows} inventory rows) in {Path.GetFullPath(snapshotDirectory)}");
-            var clock = Stopwatch.StartNew();
-            if (InputLoader.Load(snapshotDirectory, null, errors, Progress.For(quiet: true)) is not { } input)
+            var exit = PlanCommand.Run(snapshotDirectory, null, planDirectory, quiet: true, output, errors);
+            if (exit != ExitCodes.Success)
             {
-                return ExitCodes.InvalidInput;
+                return exit;
             }
 
-            var plan = Planner.Create(input.Snapshot, input.Policy);
-            var elapsed = clock.ElapsedMilliseconds;
-            PlanFiles.Write(planDirectory, plan, elapsed);
-            SummaryTable.Print(output, plan, planDirectory, elapsed);
             output.WriteLine($"next: dotnet run --project engine/Rebalancing.Cli -- plan --snapshot {snapshotDirectory} --out {planDirectory}");
             return ExitCodes.Success;
         }

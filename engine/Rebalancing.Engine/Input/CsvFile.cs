@@ -120,8 +120,6 @@ internal sealed class CsvFile : IDisposable
         return false;
     }
 
-    public bool Has(int column) => columnIndex[column] >= 0;
-
     public ReadOnlySpan<char> Raw(int column)
     {
         var field = columnIndex[column];

@@ -34,8 +34,6 @@ internal sealed class CsvRecordReader : IDisposable
 
     public ReadOnlySpan<char> this[int index] => fields.AsSpan(starts[index], ends[index] - starts[index]);
 
-    public string FieldString(int index) => new(this[index]);
-
     /// <summary>Reads the next record.</summary>
     /// <returns>False at the end of the input.</returns>
     public bool Read()

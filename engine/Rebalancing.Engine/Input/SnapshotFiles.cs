@@ -20,7 +20,4 @@ public static class SnapshotFiles
 
     /// <summary>Recent moves (optional).</summary>
     public const string RecentMoves = "recent_moves.csv";
-
-    /// <summary>Every file of the format, in the order they are checked.</summary>
-    public static IReadOnlyList<string> All { get; } = [Header, Nodes, Products, Inventory, Freight, RecentMoves];
 }

@@ -47,5 +47,5 @@ internal static class Cents
         return cents;
     }
 
-    public static long ToCents(double value) => (long)Math.Round(value * 100.0, MidpointRounding.AwayFromZero);
+    private static long ToCents(double value) => (long)Math.Round(value * 100.0, MidpointRounding.AwayFromZero);
 }

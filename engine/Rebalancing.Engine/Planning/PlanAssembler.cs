@@ -68,8 +68,6 @@ internal static class PlanAssembler
             freightCents.Sum(),
             Kpis(initial),
             Kpis(state),
-            valueGain,
-            freight,
             Quality.UpperBound.Compute(context));
     }
 

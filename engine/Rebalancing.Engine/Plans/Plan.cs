@@ -17,8 +17,6 @@ public sealed class Plan
         long freightCostCents,
         PlanKpis before,
         PlanKpis after,
-        double valueGain,
-        double freight,
         double upperBound)
     {
         Snapshot = snapshot;
@@ -29,8 +27,6 @@ public sealed class Plan
         FreightCostCents = freightCostCents;
         KpisBefore = before;
         KpisAfter = after;
-        ValueGain = valueGain;
-        Freight = freight;
         UpperBoundCents = Math.Max(0, (long)Math.Round(upperBound * 100.0, MidpointRounding.AwayFromZero));
         InputHash = DeterminismHash.OfInput(snapshot, policy);
         Hash = DeterminismHash.OfPlan(this);
@@ -56,12 +52,6 @@ public sealed class Plan
 
     /// <summary>Net benefit in cents: <see cref="GpUpliftCents"/> - <see cref="FreightCostCents"/>.</summary>
     public long NetBenefitCents => GpUpliftCents - FreightCostCents;
-
-    /// <summary>The unrounded value gain: sum V(final) - sum V(initial).</summary>
-    public double ValueGain { get; }
-
-    /// <summary>The unrounded freight.</summary>
-    public double Freight { get; }
 
     /// <summary>
     /// An upper bound on the net benefit any plan could reach for the snapshot and policy (docs/quality.md), in cents.

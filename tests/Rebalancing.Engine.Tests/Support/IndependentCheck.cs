@@ -161,7 +161,22 @@ public sealed class IndependentCheck
 /// <summary>A tiny RFC 4180 parser for tests: header row, quoted fields, doubled quotes.</summary>
 public static class Csv
 {
+    /// <summary>Rows of named fields (trimmed; blank lines skipped), by the header's lower-case names.</summary>
     public static List<Dictionary<string, string>> Parse(string text)
+    {
+        var records = Records(text);
+        var header = records[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
+        return records.Skip(1)
+            .Where(r => !(r.Count == 1 && r[0].Length == 0))
+            .Select(r => header.Select((h, i) => (h, v: i < r.Count ? r[i].Trim() : "")).ToDictionary(x => x.h, x => x.v))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The records of a CSV text as raw fields; LF or CRLF end a record. A quote inside an unquoted field or a quoted
+    /// field left open is a <see cref="FormatException"/>.
+    /// </summary>
+    public static List<List<string>> Records(string text)
     {
         var records = new List<List<string>>();
         var record = new List<string>();
@@ -188,6 +203,11 @@ public static class Csv
             }
             else if (c == '"')
             {
+                if (field.Length > 0)
+                {
+                    throw new FormatException("a quote inside an unquoted field");
+                }
+
                 quoted = true;
             }
             else if (c == ',')
@@ -213,16 +233,17 @@ public static class Csv
             }
         }
 
+        if (quoted)
+        {
+            throw new FormatException("unterminated quoted field");
+        }
+
         if (field.Length > 0 || record.Count > 0)
         {
             record.Add(field.ToString());
             records.Add(record);
         }
 
-        var header = records[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
-        return records.Skip(1)
-            .Where(r => !(r.Count == 1 && r[0].Length == 0))
-            .Select(r => header.Select((h, i) => (h, v: i < r.Count ? r[i].Trim() : "")).ToDictionary(x => x.h, x => x.v))
-            .ToList();
+        return records;
     }
 }

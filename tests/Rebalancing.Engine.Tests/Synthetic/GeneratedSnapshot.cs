@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Rebalancing.Engine.Synthetic;
+using Rebalancing.Engine.Tests.Support;
 
 namespace Rebalancing.Engine.Tests.Synthetic;
 
@@ -87,58 +87,12 @@ internal sealed class CsvTable
 
     public static CsvTable Parse(string text)
     {
-        var records = new List<string[]>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                Assert.True(field.Length == 0, "a quote inside an unquoted field");
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                records.Add([.. fields]);
-                fields.Clear();
-            }
-            else
-            {
-                Assert.NotEqual('\r', c);
-                field.Append(c);
-            }
-        }
-
-        Assert.False(quoted, "unterminated quoted field");
-        Assert.True(field.Length == 0 && fields.Count == 0, "the file must end with a line break");
+        Assert.DoesNotContain('\r', text);
+        Assert.True(text.EndsWith('\n'), "the file must end with a line break");
+        var records = Csv.Records(text);
         Assert.NotEmpty(records);
-        string[] header = records[0];
-        List<string[]> rows = records.Skip(1).ToList();
+        string[] header = [.. records[0]];
+        List<string[]> rows = [.. records.Skip(1).Select(r => r.ToArray())];
         Assert.All(rows, r => Assert.Equal(header.Length, r.Length));
         return new CsvTable(header, rows);
     }

@@ -38,6 +38,12 @@ internal sealed partial class PlanContext
 
     public double[] CellMeanFragment { get; private set; } = [];
 
+    /// <summary>Each cell's sell-through at <see cref="CellMeanViable"/> (cells of equal mean share one table).</summary>
+    public TailTable[] CellTailsViable { get; private set; } = [];
+
+    /// <summary>Each cell's sell-through at <see cref="CellMeanFragment"/>.</summary>
+    public TailTable[] CellTailsFragment { get; private set; } = [];
+
     public int BlockCount { get; private set; }
 
     /// <summary>Cells of block b are <c>BlockStart[b] .. BlockStart[b + 1] - 1</c>.</summary>
@@ -187,6 +193,7 @@ internal sealed partial class PlanContext
             CellMeanFragment[c] = PositionValue.Mean(rate, horizon, viable: false, policy.FragmentDemandFactor);
         }
 
+        BuildTailTables();
         BlockRunNeeded = new int[BlockCount];
         for (var b = 0; b < BlockCount; b++)
         {
@@ -212,6 +219,37 @@ internal sealed partial class PlanContext
         for (var b = 0; b < BlockCount; b++)
         {
             StyleBlocks[fill[BlockStyle[b]]++] = b;
+        }
+    }
+
+    /// <summary>
+    /// One table per distinct mean. Demand rates come in few distinct values (weekly forecasts in cents, integer
+    /// four-week sales) and horizons per season end, so tables are shared widely; past a budget of 32 M doubles
+    /// (256 MB) further means walk on every call instead, with the same values.
+    /// </summary>
+    private void BuildTailTables()
+    {
+        const long budget = 32L * 1024 * 1024;
+        var tables = new Dictionary<double, TailTable>();
+        long kept = 0;
+        TailTable TableOf(double mu)
+        {
+            if (!tables.TryGetValue(mu, out var table))
+            {
+                table = kept < budget ? TailTable.Tabulated(mu) : TailTable.Walked(mu);
+                kept += table.Size;
+                tables.Add(mu, table);
+            }
+
+            return table;
+        }
+
+        CellTailsViable = new TailTable[CellCount];
+        CellTailsFragment = new TailTable[CellCount];
+        for (var c = 0; c < CellCount; c++)
+        {
+            CellTailsViable[c] = TableOf(CellMeanViable[c]);
+            CellTailsFragment[c] = TableOf(CellMeanFragment[c]);
         }
     }
 }

@@ -12,8 +12,6 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal sealed partial class PlanContext
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, RoutePrice> routePrices = new();
-
     public PlanContext(Snapshot snapshot, Policy policy)
     {
         Snapshot = snapshot;
@@ -30,6 +28,7 @@ internal sealed partial class PlanContext
         SkuPolicy = ProductMask.Select(m => policy.ResolveMask(m & skuLevelNodeMask)).ToArray();
 
         BuildCells();
+        routeRows = new RoutePrice[]?[nodes.Length];
         InitialNodeLoad = new long[nodes.Length];
         var inventory = snapshot.Inventory;
         for (var row = 0; row < inventory.Count; row++)
@@ -63,25 +62,22 @@ internal sealed partial class PlanContext
 
     public bool IsStore(int node) => Snapshot.Nodes[node].Type == NodeType.Store;
 
-    /// <summary>The price of a route with the sender's freight defaults (cached: passes ask for the same routes often).</summary>
-    public RoutePrice Route(int from, int to)
-    {
-        var key = ((long)from << 32) | (uint)to;
-        if (routePrices.TryGetValue(key, out var price))
-        {
-            return price;
-        }
-
-        var p = NodePolicy[from];
-        price = Freight.Price(from, to, p.FreightDefaultCostPerUnit, p.FreightCostPerUnitPerKm, p.FreightDefaultCostPerShipment);
-        routePrices.TryAdd(key, price);
-        return price;
-    }
-
     /// <summary>The unit cap of a route: the smaller of the sender's and the receiver's <c>pass2.max_route_units</c>.</summary>
     public int RouteCap(int from, int to) => Math.Min(NodePolicy[from].MaxRouteUnits, NodePolicy[to].MaxRouteUnits);
 
-    /// <summary>The cell's value at a position under the given viability.</summary>
-    public double CellValue(int cell, int position, bool viable) =>
-        PositionValue.Of(position, CellPrice[cell], CellMarkdown[cell], viable ? CellMeanViable[cell] : CellMeanFragment[cell]);
+    /// <summary>The cell's value at a position under the given viability (<see cref="PositionValue.Of"/>, from its table).</summary>
+    public double CellValue(int cell, int position, bool viable)
+    {
+        if (position <= 0)
+        {
+            return 0.0;
+        }
+
+        var price = CellPrice[cell];
+        var markdownRate = CellMarkdown[cell];
+        return (position * price * (1 - markdownRate)) + (markdownRate * price * TailsOf(cell, viable).ExpectedSales(position));
+    }
+
+    /// <summary>The sell-through table of the cell's mean at full demand or as a fragment.</summary>
+    public TailTable TailsOf(int cell, bool viable) => viable ? CellTailsViable[cell] : CellTailsFragment[cell];
 }

@@ -224,7 +224,7 @@ internal static class ConsolidationPass
                 && context.Snapshot.Products[sku].Lifecycle != Lifecycle.Eol
                 && context.Snapshot.Nodes[node].ShipEnabled
                 && state.Available(sender) > 0
-                && !context.ReceivedRecently.Contains((node, sku))
+                && !context.CellReceivedRecently[sender]
                 && !state.BannedRoutes.Contains((node, context.CellNode[receiver]));
         }
 
@@ -232,7 +232,7 @@ internal static class ConsolidationPass
         {
             var node = context.CellNode[receiver];
             return state.Role[receiver] != CellRole.Sender
-                && !context.SentRecently.Contains((node, context.CellSku[receiver]));
+                && !context.CellSentRecently[receiver];
         }
 
         /// <summary>Exact net gain of the legs: every touched block revalued, less per-unit freight and new shipments.</summary>

@@ -160,7 +160,7 @@ internal sealed class TransferSearch
             && info.ShipEnabled
             && state.Available(cell) > 0
             && context.Snapshot.Products[context.CellSku[cell]].Lifecycle != Lifecycle.Eol
-            && !context.ReceivedRecently.Contains((node, context.CellSku[cell]));
+            && !context.CellReceivedRecently[cell];
     }
 
     private bool CanReceive(int cell)
@@ -171,7 +171,7 @@ internal sealed class TransferSearch
             && nodeInScope(node)
             && info.ReceiveEnabled
             && state.Role[cell] != CellRole.Sender
-            && !context.SentRecently.Contains((node, context.CellSku[cell]));
+            && !context.CellSentRecently[cell];
     }
 
     /// <summary>
@@ -197,7 +197,7 @@ internal sealed class TransferSearch
             return 0;
         }
 
-        var receiverGain = context.CellMarkdown[receiver] * context.CellPrice[receiver] * SellThrough.Tail(context.CellMeanViable[receiver], state.Position(receiver) + 1);
+        var receiverGain = context.CellMarkdown[receiver] * context.CellPrice[receiver] * context.CellTailsViable[receiver].Tail(state.Position(receiver) + 1);
         if (state.IsPresent(receiver) || state.IsViable(receiverBlock))
         {
             return receiverGain;
@@ -224,8 +224,8 @@ internal sealed class TransferSearch
     /// <summary>The full-price sale the sender's last unit might have made.</summary>
     private double SenderLoss(int sender)
     {
-        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
-        return context.CellMarkdown[sender] * context.CellPrice[sender] * SellThrough.Tail(senderMu, state.Position(sender));
+        var senderTails = context.TailsOf(sender, state.IsViable(context.CellBlock[sender]));
+        return context.CellMarkdown[sender] * context.CellPrice[sender] * senderTails.Tail(state.Position(sender));
     }
 
     private readonly record struct Candidate(int Quantity, double Gain, double Key, double ValueGain);
@@ -332,8 +332,8 @@ internal sealed class TransferSearch
 
         state.Delta[sender] -= from;
         state.Delta[receiver] += from;
-        var receiverMu = state.IsViable(context.CellBlock[receiver]) ? context.CellMeanViable[receiver] : context.CellMeanFragment[receiver];
-        var senderMu = state.IsViable(context.CellBlock[sender]) ? context.CellMeanViable[sender] : context.CellMeanFragment[sender];
+        var receiverTable = context.TailsOf(receiver, state.IsViable(context.CellBlock[receiver]));
+        var senderTable = context.TailsOf(sender, state.IsViable(context.CellBlock[sender]));
         var receiverPosition = state.Position(receiver);
         var senderPosition = state.Position(sender);
         state.Delta[sender] += from;
@@ -341,8 +341,8 @@ internal sealed class TransferSearch
 
         Span<double> receiverTails = stackalloc double[count];
         Span<double> senderTails = stackalloc double[count];
-        SellThrough.Tails(receiverMu, receiverPosition + 1, receiverTails);
-        SellThrough.Tails(senderMu, senderPosition - count + 1, senderTails);
+        receiverTable.Tails(receiverPosition + 1, receiverTails);
+        senderTable.Tails(senderPosition - count + 1, senderTails);
         var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
         var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
         var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));

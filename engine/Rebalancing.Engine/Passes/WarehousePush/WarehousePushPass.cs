@@ -227,7 +227,7 @@ internal static class WarehousePushPass
             leg = default;
             var store = context.CellNode[cell];
             var sku = context.CellSku[cell];
-            if (state.Role[cell] == CellRole.Sender || context.SentRecently.Contains((store, sku)))
+            if (state.Role[cell] == CellRole.Sender || context.CellSentRecently[cell])
             {
                 return false;
             }
@@ -281,7 +281,7 @@ internal static class WarehousePushPass
         {
             var warehouse = context.CellNode[warehouseCell];
             return state.Available(warehouseCell) >= quantity
-                && !context.ReceivedRecently.Contains((warehouse, context.CellSku[warehouseCell]))
+                && !context.CellReceivedRecently[warehouseCell]
                 && !state.BannedRoutes.Contains((warehouse, store))
                 && state.RouteRoomLeft(warehouse, store) >= quantity;
         }

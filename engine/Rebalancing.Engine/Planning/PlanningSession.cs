@@ -15,6 +15,8 @@ namespace Rebalancing.Engine.Planning;
 public sealed class PlanningSession
 {
     private readonly PlanContext context;
+    private readonly int[] nodeRank;
+    private readonly int[] skuRank;
 
     /// <summary>Prepares a snapshot and policy for planning.</summary>
     /// <param name="snapshot">A validated snapshot.</param>
@@ -24,6 +26,8 @@ public sealed class PlanningSession
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(policy);
         context = new PlanContext(snapshot, policy);
+        nodeRank = OrdinalRanks(snapshot.Nodes.Select(n => n.Id));
+        skuRank = OrdinalRanks(snapshot.Products.Select(p => p.Sku));
     }
 
     /// <summary>The clusters, in the order the cross-cluster step and assembly use (ordinal).</summary>
@@ -81,34 +85,71 @@ public sealed class PlanningSession
     /// Runs every stage in one process, clusters in parallel when <paramref name="parallel"/> is set, reporting each
     /// stage as it finishes.
     /// </summary>
+    /// <remarks>
+    /// States pass from stage to stage directly instead of as <see cref="StageMove"/> lists, but each stage starts
+    /// from <see cref="Rebuild"/> — exactly the state <see cref="Replay"/> would give it — so the plan and its hash
+    /// are the same as a pipeline that runs the stages as separate activities.
+    /// </remarks>
     internal Plan Run(bool parallel, IProgress<PlanStage>? progress = null)
     {
-        var pass1 = WarehousePush();
+        var afterPass1 = Rebuild(WarehousePushPass.Run(new PlanState(context)).Moves);
         progress?.Report(PlanStage.WarehousePush);
-        var clusters = Clusters.Select((c, i) => (c, i)).ToList();
-        var perCluster = new ImmutableArray<StageMove>[clusters.Count];
+        var clusterCount = context.Snapshot.Clusters.Length;
+        var perCluster = new PlanState[clusterCount];
         if (parallel)
         {
-            Parallel.ForEach(clusters, x => perCluster[x.i] = StoreTransfersWithin(pass1, x.c));
+            Parallel.For(0, clusterCount, cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster));
         }
         else
         {
-            foreach (var (cluster, i) in clusters)
+            for (var cluster = 0; cluster < clusterCount; cluster++)
             {
-                perCluster[i] = StoreTransfersWithin(pass1, cluster);
+                perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster);
             }
         }
 
         progress?.Report(PlanStage.StoreTransfersWithin);
-        var afterClusters = pass1.Concat(perCluster.SelectMany(m => m)).ToList();
-        var across = StoreTransfersAcross(afterClusters);
+        var moves = new List<PlannedMove>(afterPass1.Moves);
+        foreach (var state in perCluster)
+        {
+            moves.AddRange(state.Moves.Skip(afterPass1.Moves.Count));
+        }
+
+        var afterPass2 = Rebuild(Stages.StoreTransfersAcross(Rebuild(moves)).Moves);
         progress?.Report(PlanStage.StoreTransfersAcross);
-        var afterPass2 = afterClusters.Concat(across).ToList();
-        var pass3 = Consolidate(afterPass2);
+        var afterPass3 = Rebuild(Stages.Consolidate(afterPass2).Moves);
         progress?.Report(PlanStage.Consolidation);
-        var plan = Assemble([.. afterPass2, .. pass3]);
+        var plan = PlanAssembler.Assemble(afterPass3);
         progress?.Report(PlanStage.Assembly);
         return plan;
+    }
+
+    /// <summary>
+    /// A fresh state holding the moves, applied in the canonical order <see cref="Replay"/> uses (pass, then sender,
+    /// receiver and SKU by ordinal id), without the route credits or bans of the stage that planned them.
+    /// </summary>
+    private PlanState Rebuild(List<PlannedMove> moves)
+    {
+        var keys = new (int Pass, int From, int To, int Sku)[moves.Count];
+        var order = new PlannedMove[moves.Count];
+        var count = 0;
+        foreach (var move in moves)
+        {
+            if (move.Quantity > 0)
+            {
+                keys[count] = (move.Pass, nodeRank[context.CellNode[move.FromCell]], nodeRank[context.CellNode[move.ToCell]], skuRank[context.CellSku[move.FromCell]]);
+                order[count++] = move;
+            }
+        }
+
+        Array.Sort(keys, order, 0, count);
+        var state = new PlanState(context);
+        for (var i = 0; i < count; i++)
+        {
+            state.Apply(order[i].Pass, order[i].FromCell, order[i].ToCell, order[i].Quantity);
+        }
+
+        return state;
     }
 
     private int ClusterIndex(string cluster)
@@ -158,5 +199,20 @@ public sealed class PlanningSession
             .OrderBy(m => m.FromNode, StringComparer.Ordinal)
             .ThenBy(m => m.ToNode, StringComparer.Ordinal)
             .ThenBy(m => m.Sku, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Each id's position in ordinal order (the loader sorts ids already; this keeps any snapshot exact).</summary>
+    private static int[] OrdinalRanks(IEnumerable<string> ids)
+    {
+        var list = ids.ToArray();
+        var order = Enumerable.Range(0, list.Length).ToArray();
+        Array.Sort(order, (a, b) => string.CompareOrdinal(list[a], list[b]));
+        var rank = new int[list.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        return rank;
     }
 }

@@ -100,14 +100,21 @@ internal sealed class TransferSearch
     {
         senders.Clear();
         receivers.Clear();
+        if (Math.Min(state.ChangeCapLeft[sku], changeCapBudget[sku]) < 1)
+        {
+            return;
+        }
+
+        // A pair moves at least the larger of both sides' minimums: a side that cannot meet its own never pairs.
         foreach (var cell in context.CellsOfSku(sku))
         {
-            if (CanSend(cell))
+            var minimum = Math.Max(1, context.PolicyOf(cell).MinTransferUnits);
+            if (CanSend(cell) && state.Available(cell) >= minimum)
             {
                 senders.Add(cell);
             }
 
-            if (CanReceive(cell))
+            if (CanReceive(cell) && state.FreeCapacity(context.CellNode[cell]) >= minimum)
             {
                 receivers.Add(cell);
             }
@@ -137,7 +144,11 @@ internal sealed class TransferSearch
                     continue;
                 }
 
-                if (bound - loss - context.Route(context.CellNode[sender], context.CellNode[receiver]).CostPerUnit <= 0)
+                var from = context.CellNode[sender];
+                var to = context.CellNode[receiver];
+                var price = context.Route(from, to);
+                var perUnit = bound - loss - price.CostPerUnit;
+                if (perUnit <= 0 || CannotPayShipment(sender, receiver, perUnit, price))
                 {
                     continue;
                 }
@@ -149,6 +160,26 @@ internal sealed class TransferSearch
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a transfer would have to open the route and could not pay its shipment: no unit gains more than the
+    /// first (values are concave in position; a completed run is counted in the first unit's bound), so the most units
+    /// the pair may move, each at <paramref name="perUnit"/> plus any markdown shift, bound the gain. The margin keeps
+    /// pairs at the border for the exact evaluation.
+    /// </summary>
+    private bool CannotPayShipment(int sender, int receiver, double perUnit, RoutePrice price)
+    {
+        if (price.CostPerShipment <= 0)
+        {
+            return false;
+        }
+
+        var most = Math.Min(Math.Min(context.PolicyOf(sender).MaxTransferUnits, context.PolicyOf(receiver).MaxTransferUnits), state.Available(sender));
+        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var mostGain = most * (perUnit + Math.Max(0, markdownShift));
+        return mostGain < price.CostPerShipment - (1e-6 * (1 + price.CostPerShipment))
+            && !(state.Routes.TryGetValue((context.CellNode[sender], context.CellNode[receiver]), out var use) && use.Units > 0);
     }
 
     private bool CanSend(int cell)

@@ -27,6 +27,12 @@ internal sealed partial class PlanContext
         NodePolicy = NodeMask.Select(m => policy.ResolveMask(m & productNeutralMask)).ToArray();
         SkuPolicy = ProductMask.Select(m => policy.ResolveMask(m & skuLevelNodeMask)).ToArray();
 
+        NodeIsStore = [.. nodes.Select(n => n.IsStore)];
+        NodeShipEnabled = [.. nodes.Select(n => n.ShipEnabled)];
+        NodeReceiveEnabled = [.. nodes.Select(n => n.ReceiveEnabled)];
+        NodeCluster = [.. nodes.Select(n => n.ClusterIndex)];
+        NodeCapacity = [.. nodes.Select(n => n.CapacityUnits ?? long.MaxValue)];
+        SkuIsEol = [.. products.Select(p => p.Lifecycle == Lifecycle.Eol)];
         BuildCells();
         routeRows = new RoutePrice[]?[nodes.Length];
         InitialNodeLoad = new long[nodes.Length];
@@ -57,10 +63,24 @@ internal sealed partial class PlanContext
 
     public long[] InitialNodeLoad { get; }
 
+    // Node and product facts the passes test in their innermost loops, as flat arrays.
+    public bool[] NodeIsStore { get; }
+
+    public bool[] NodeShipEnabled { get; }
+
+    public bool[] NodeReceiveEnabled { get; }
+
+    public int[] NodeCluster { get; }
+
+    /// <summary>Per node: <c>capacity_units</c>, or <see cref="long.MaxValue"/> when unlimited.</summary>
+    public long[] NodeCapacity { get; }
+
+    public bool[] SkuIsEol { get; }
+
     /// <summary>The effective policy of a cell's (node, SKU), resolved once when the cells are built.</summary>
     public PolicySettings PolicyOf(int cell) => CellPolicy[cell];
 
-    public bool IsStore(int node) => Snapshot.Nodes[node].Type == NodeType.Store;
+    public bool IsStore(int node) => NodeIsStore[node];
 
     /// <summary>The unit cap of a route: the smaller of the sender's and the receiver's <c>pass2.max_route_units</c>.</summary>
     public int RouteCap(int from, int to) => Math.Min(NodePolicy[from].MaxRouteUnits, NodePolicy[to].MaxRouteUnits);

@@ -6,7 +6,8 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal sealed class PlanState
 {
-    private readonly Dictionary<(int Pass, int From, int To), PlannedMove> moveIndex = [];
+    /// <summary>Move rows by (pass, sender cell, receiver cell), the cells packed into one key per pass (hashed often).</summary>
+    private readonly Dictionary<long, PlannedMove>[] moveIndex = [[], [], [], []];
 
     public PlanState(PlanContext context)
     {
@@ -33,7 +34,7 @@ internal sealed class PlanState
         {
             var copy = new PlannedMove(move.Pass, move.FromCell, move.ToCell) { Quantity = move.Quantity };
             Moves.Add(copy);
-            moveIndex[(copy.Pass, copy.FromCell, copy.ToCell)] = copy;
+            moveIndex[copy.Pass][MoveKey(copy.FromCell, copy.ToCell)] = copy;
         }
 
         BannedRoutes.UnionWith(other.BannedRoutes);
@@ -121,14 +122,14 @@ internal sealed class PlanState
 
     /// <summary>The free capacity of a node (long.MaxValue when unlimited).</summary>
     public long FreeCapacity(int node) =>
-        Context.Snapshot.Nodes[node].CapacityUnits is { } capacity ? capacity - NodeLoad[node] : long.MaxValue;
+        Context.NodeCapacity[node] == long.MaxValue ? long.MaxValue : Context.NodeCapacity[node] - NodeLoad[node];
 
     /// <summary>Units a route may still carry in this run.</summary>
     public int RouteRoomLeft(int from, int to) =>
         Context.RouteCap(from, to) - (Routes.TryGetValue((from, to), out var use) ? use.Units : 0);
 
     public PlannedMove? FindMove(int pass, int fromCell, int toCell) =>
-        moveIndex.TryGetValue((pass, fromCell, toCell), out var move) ? move : null;
+        moveIndex[pass].TryGetValue(MoveKey(fromCell, toCell), out var move) ? move : null;
 
     /// <summary>Records units moving from one cell to another and the value gain they bring; the caller has checked every rule.</summary>
     public void Apply(int pass, int fromCell, int toCell, int quantity, double valueGain)
@@ -163,15 +164,17 @@ internal sealed class PlanState
         }
 
         use.Units += quantity;
-        if (!moveIndex.TryGetValue((pass, fromCell, toCell), out var move))
+        if (!moveIndex[pass].TryGetValue(MoveKey(fromCell, toCell), out var move))
         {
             move = new PlannedMove(pass, fromCell, toCell);
-            moveIndex[(pass, fromCell, toCell)] = move;
+            moveIndex[pass][MoveKey(fromCell, toCell)] = move;
             Moves.Add(move);
         }
 
         move.Quantity += quantity;
     }
+
+    private static long MoveKey(int fromCell, int toCell) => ((long)fromCell << 32) | (uint)toCell;
 
     /// <summary>Freight of the plan so far: units times the per-unit cost, plus each used route's shipment cost once.</summary>
     public double Freight()

@@ -185,22 +185,20 @@ internal sealed class TransferSearch
     private bool CanSend(int cell)
     {
         var node = context.CellNode[cell];
-        var info = context.Snapshot.Nodes[node];
-        return info.IsStore
+        return context.NodeIsStore[node]
+            && context.NodeShipEnabled[node]
             && nodeInScope(node)
-            && info.ShipEnabled
             && state.Available(cell) > 0
-            && context.Snapshot.Products[context.CellSku[cell]].Lifecycle != Lifecycle.Eol
+            && !context.SkuIsEol[context.CellSku[cell]]
             && !context.CellReceivedRecently[cell];
     }
 
     private bool CanReceive(int cell)
     {
         var node = context.CellNode[cell];
-        var info = context.Snapshot.Nodes[node];
-        return info.IsStore
+        return context.NodeIsStore[node]
+            && context.NodeReceiveEnabled[node]
             && nodeInScope(node)
-            && info.ReceiveEnabled
             && state.Role[cell] != CellRole.Sender
             && !context.CellSentRecently[cell];
     }
@@ -283,7 +281,8 @@ internal sealed class TransferSearch
         var max = Math.Min(senderPolicy.MaxTransferUnits, receiverPolicy.MaxTransferUnits);
         max = Math.Min(max, state.Available(sender));
         max = (int)Math.Min(max, state.FreeCapacity(to));
-        max = Math.Min(max, state.RouteRoomLeft(from, to));
+        var routeUnits = state.Routes.TryGetValue((from, to), out var use) ? use.Units : 0;
+        max = Math.Min(max, context.RouteCap(from, to) - routeUnits);
         max = Math.Min(max, Math.Min(state.ChangeCapLeft[sku], changeCapBudget[sku]));
         if (max < min)
         {
@@ -291,7 +290,7 @@ internal sealed class TransferSearch
         }
 
         var price = context.Route(from, to);
-        var routeOpen = state.Routes.TryGetValue((from, to), out var use) && use.Units > 0;
+        var routeOpen = routeUnits > 0;
         var shipment = routeOpen ? 0.0 : price.CostPerShipment;
         var ratio = requiredRatio(from, to);
         var senderBlock = context.CellBlock[sender];

@@ -86,6 +86,22 @@ internal sealed partial class PlanContext
         return -1;
     }
 
+    /// <summary>The distinct values of a sorted list, compacted in place.</summary>
+    private static Span<int> DistinctSorted(List<int> sorted)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sorted);
+        var count = 0;
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (count == 0 || span[count - 1] != span[i])
+            {
+                span[count++] = span[i];
+            }
+        }
+
+        return span[..count];
+    }
+
     private void BuildCells()
     {
         var snapshot = Snapshot;
@@ -95,24 +111,28 @@ internal sealed partial class PlanContext
         var rowOfSku = new int[products.Length];
         Array.Fill(rowOfSku, -1);
 
-        var node = new List<int>();
-        var sku = new List<int>();
-        var rowList = new List<int>();
-        var blockStart = new List<int>();
-        var blockNode = new List<int>();
-        var blockStyle = new List<int>();
+        // Cells are about the rows plus the sizes a store lacks of the styles it stocks: start with room for both.
+        var node = new List<int>(inventory.Count * 3 / 2);
+        var sku = new List<int>(inventory.Count * 3 / 2);
+        var rowList = new List<int>(inventory.Count * 3 / 2);
+        var blockStart = new List<int>(inventory.Count / 2);
+        var blockNode = new List<int>(inventory.Count / 2);
+        var blockStyle = new List<int>(inventory.Count / 2);
+        var styleScratch = new List<int>();
         var row = 0;
         for (var n = 0; n < snapshot.Nodes.Length; n++)
         {
             var first = row;
-            var styles = new SortedSet<int>();
+            styleScratch.Clear();
             while (row < inventory.Count && inventory.Node[row] == n)
             {
                 rowOfSku[inventory.Sku[row]] = row;
-                styles.Add(products[inventory.Sku[row]].StyleIndex);
+                styleScratch.Add(products[inventory.Sku[row]].StyleIndex);
                 row++;
             }
 
+            styleScratch.Sort();
+            var styles = DistinctSorted(styleScratch);
             var isStore = snapshot.Nodes[n].IsStore;
             foreach (var style in styles)
             {

@@ -25,11 +25,14 @@ internal sealed class TailTable
             return;
         }
 
-        var tailList = new List<double>();
+        // The walker returns 0 once past mu + 40 sd + 50, so the non-zero tails fit below that.
+        var most = mu > 0 ? (int)Math.Min(1 << 24, mu + (40 * Math.Sqrt(mu)) + 52) : 0;
+        Span<double> walked = most <= 512 ? stackalloc double[most] : new double[most];
+        var count = 0;
         if (mu > 0)
         {
             var walker = new SellThrough.TailWalker(mu);
-            while (true)
+            while (count < walked.Length)
             {
                 var tail = walker.Next();
                 if (tail == 0)
@@ -37,11 +40,11 @@ internal sealed class TailTable
                     break;
                 }
 
-                tailList.Add(tail);
+                walked[count++] = tail;
             }
         }
 
-        tails = [.. tailList];
+        tails = walked[..count].ToArray();
         sums = new double[tails.Length + 1];
         var sum = 0.0;
         for (var k = 1; k <= tails.Length; k++)

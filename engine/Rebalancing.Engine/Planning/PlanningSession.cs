@@ -98,7 +98,21 @@ public sealed class PlanningSession
         var perCluster = new PlanState[clusterCount];
         if (parallel)
         {
-            Parallel.For(0, clusterCount, cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster));
+            // Largest clusters first, one at a time per worker: the biggest cluster bounds the step, so it must not
+            // wait behind smaller ones. Each result depends only on its cluster, so the order changes nothing else.
+            var storesPerCluster = new int[clusterCount];
+            foreach (var node in context.Snapshot.Nodes)
+            {
+                if (node.IsStore && node.ClusterIndex >= 0)
+                {
+                    storesPerCluster[node.ClusterIndex]++;
+                }
+            }
+
+            var largestFirst = Enumerable.Range(0, clusterCount).OrderByDescending(c => storesPerCluster[c]).ThenBy(c => c).ToArray();
+            Parallel.ForEach(
+                System.Collections.Concurrent.Partitioner.Create(largestFirst, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
+                cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster));
         }
         else
         {

@@ -35,6 +35,9 @@ internal static class WarehousePushPass
         private readonly MoveLeg[] candidate;
         private readonly MoveLeg[] best;
 
+        /// <summary>The block whose action <see cref="best"/> holds from the latest <see cref="BestAction"/>, once queued.</summary>
+        private int lastQueued = -1;
+
         public StylePush(PlanState state, int style)
         {
             this.state = state;
@@ -69,6 +72,9 @@ internal static class WarehousePushPass
             }
 
             var queue = new PriorityQueue<int, (double, int)>();
+            var applied = 0;
+            var appliedWhenLastQueued = -1;
+            (double Gain, int Units, int Legs) lastQueuedAction = default;
             foreach (var block in storeBlocks)
             {
                 var (gain, units, _) = BestAction(block);
@@ -80,7 +86,7 @@ internal static class WarehousePushPass
 
             while (queue.TryDequeue(out var block, out var priority))
             {
-                var (gain, units, legs) = BestAction(block);
+                var (gain, units, legs) = block == lastQueued && applied == appliedWhenLastQueued ? lastQueuedAction : BestAction(block);
                 if (gain <= 0)
                 {
                     continue;
@@ -108,10 +114,14 @@ internal static class WarehousePushPass
                     sourceOf[leg.ToCell] = leg.FromCell;
                 }
 
-                (gain, units, _) = BestAction(block);
+                applied++;
+                (gain, units, legs) = BestAction(block);
                 if (gain > 0)
                 {
                     queue.Enqueue(block, (-gain / units, block));
+
+                    // Nothing changes until the next push: if this block comes out next, its best action is this one.
+                    (lastQueued, appliedWhenLastQueued, lastQueuedAction) = (block, applied, (gain, units, legs));
                 }
             }
         }
@@ -132,6 +142,7 @@ internal static class WarehousePushPass
         /// <summary>The best action for a store block: (net gain, units, legs in <see cref="best"/>).</summary>
         private (double Gain, int Units, int Legs) BestAction(int block)
         {
+            lastQueued = -1;
             var start = context.BlockStart[block];
             var end = context.BlockStart[block + 1];
             var viable = state.IsViable(block);

@@ -34,6 +34,8 @@ internal sealed partial class PlanContext
         NodeCapacity = [.. nodes.Select(n => n.CapacityUnits ?? long.MaxValue)];
         SkuIsEol = [.. products.Select(p => p.Lifecycle == Lifecycle.Eol)];
         BuildCells();
+        BuildSkuCells();
+        BuildClusterSkuCells();
         routeRows = new RoutePrice[]?[nodes.Length];
         InitialNodeLoad = new long[nodes.Length];
         var inventory = snapshot.Inventory;

@@ -14,7 +14,6 @@ internal static class StoreTransfersPass
 
     public static PlanState WithinCluster(PlanState start, int cluster)
     {
-        var context = start.Context;
         var budget = ClusterShareOfChangeCap(start, cluster);
         return RoutePayment.PlanUntilRoutesPay(
             start,
@@ -22,7 +21,7 @@ internal static class StoreTransfersPass
             state => new TransferSearch(
                 state,
                 Pass,
-                node => context.Snapshot.Nodes[node].ClusterIndex == cluster,
+                cluster,
                 (_, _) => true,
                 (_, _) => 0.0,
                 (int[])budget.Clone()).Run());
@@ -39,7 +38,7 @@ internal static class StoreTransfersPass
             state => new TransferSearch(
                 state,
                 Pass,
-                _ => true,
+                -1,
                 (from, to) => nodes[from].ClusterIndex != nodes[to].ClusterIndex,
                 Ratio,
                 Enumerable.Repeat(int.MaxValue, context.Snapshot.Products.Length).ToArray()).Run(),

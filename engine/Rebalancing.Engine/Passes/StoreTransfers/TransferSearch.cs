@@ -15,7 +15,8 @@ internal sealed class TransferSearch
     private readonly PlanState state;
     private readonly PlanContext context;
     private readonly int pass;
-    private readonly Func<int, bool> nodeInScope;
+    /// <summary>The cluster whose stores may trade, or -1 for every store.</summary>
+    private readonly int cluster;
     private readonly Func<int, int, bool> pairInScope;
     private readonly Func<int, int, double> requiredRatio;
     private readonly int[] changeCapBudget;
@@ -24,12 +25,12 @@ internal sealed class TransferSearch
     private readonly List<int> receivers = [];
     private readonly List<(double Bound, int Cell)> receiverBound = [];
 
-    public TransferSearch(PlanState state, int pass, Func<int, bool> nodeInScope, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
+    public TransferSearch(PlanState state, int pass, int cluster, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
     {
         this.state = state;
         context = state.Context;
         this.pass = pass;
-        this.nodeInScope = nodeInScope;
+        this.cluster = cluster;
         this.pairInScope = pairInScope;
         this.requiredRatio = requiredRatio;
         this.changeCapBudget = changeCapBudget;
@@ -82,7 +83,7 @@ internal sealed class TransferSearch
                 continue;
             }
 
-            foreach (var sender in context.CellsOfSku(context.CellSku[receiver]))
+            foreach (var sender in cluster < 0 ? context.CellsOfSku(context.CellSku[receiver]) : context.StoreCellsOfSku(cluster, context.CellSku[receiver]))
             {
                 if (sender != receiver && CanSend(sender) && pairInScope(context.CellNode[sender], context.CellNode[receiver]))
                 {
@@ -106,7 +107,7 @@ internal sealed class TransferSearch
         }
 
         // A pair moves at least the larger of both sides' minimums: a side that cannot meet its own never pairs.
-        foreach (var cell in context.CellsOfSku(sku))
+        foreach (var cell in cluster < 0 ? context.CellsOfSku(sku) : context.StoreCellsOfSku(cluster, sku))
         {
             var minimum = Math.Max(1, context.PolicyOf(cell).MinTransferUnits);
             if (CanSend(cell) && state.Available(cell) >= minimum)
@@ -187,7 +188,7 @@ internal sealed class TransferSearch
         var node = context.CellNode[cell];
         return context.NodeIsStore[node]
             && context.NodeShipEnabled[node]
-            && nodeInScope(node)
+            && (cluster < 0 || context.NodeCluster[node] == cluster)
             && state.Available(cell) > 0
             && !context.SkuIsEol[context.CellSku[cell]]
             && !context.CellReceivedRecently[cell];
@@ -198,7 +199,7 @@ internal sealed class TransferSearch
         var node = context.CellNode[cell];
         return context.NodeIsStore[node]
             && context.NodeReceiveEnabled[node]
-            && nodeInScope(node)
+            && (cluster < 0 || context.NodeCluster[node] == cluster)
             && state.Role[cell] != CellRole.Sender
             && !context.CellSentRecently[cell];
     }

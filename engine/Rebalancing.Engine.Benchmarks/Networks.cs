@@ -19,5 +19,15 @@ internal sealed class Networks : ISnapshotSource
         }
     }
 
+    /// <summary>The bytes of one generated file.</summary>
+    public byte[] Bytes(string fileName) => files[fileName];
+
+    /// <summary>A network from a size written <c>STORESxSKUS</c>, e.g. <c>40x1000</c>.</summary>
+    public static Networks Parse(string size)
+    {
+        var parts = size.Split('x');
+        return new Networks(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public Stream? OpenRead(string fileName) => files.TryGetValue(fileName, out var bytes) ? new MemoryStream(bytes, writable: false) : null;
 }

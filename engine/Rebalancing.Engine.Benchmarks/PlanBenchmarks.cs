@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
 using Rebalancing.Engine.Input;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Planning;
@@ -7,11 +8,13 @@ using Rebalancing.Engine.Policies;
 namespace Rebalancing.Engine.Benchmarks;
 
 /// <summary>
-/// The whole plan and each stage, at pilot scale (40 x 1,000, ~28k rows) and 100k rows (80 x 2,000). Loading is the
-/// baseline: planning should cost no more than reading and checking the input again (issue 7).
+/// The whole plan and each stage. Loading is the baseline: planning should cost no more than reading and checking
+/// the input again (issue 7). Sizes are in the subclasses: <see cref="PlanBenchmarks"/> (pilot and 100k rows, the
+/// default set) and <see cref="LargePlanBenchmarks"/> (1M rows, its own category because a plan takes minutes there).
+/// Each benchmark's setup prepares only the stages it needs, so a pass 3 run does not replan pass 2 for every size.
 /// </summary>
 [MemoryDiagnoser]
-public class PlanBenchmarks
+public abstract class PlanBenchmarksBase
 {
     private Networks network = null!;
     private Snapshot snapshot = null!;
@@ -19,17 +22,28 @@ public class PlanBenchmarks
     private IReadOnlyList<StageMove> pass1 = [];
     private IReadOnlyList<StageMove> afterPass2 = [];
 
-    [Params("40x1000", "80x2000")]
-    public string Size { get; set; } = "40x1000";
+    /// <summary>The network, <c>STORESxSKUS</c>.</summary>
+    public abstract string Size { get; set; }
 
-    [GlobalSetup]
+    [GlobalSetup(Targets = [nameof(LoadAndValidate), nameof(WholePlan), nameof(Pass1WarehousePush)])]
     public void Setup()
     {
-        var parts = Size.Split('x');
-        network = new Networks(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        network = Networks.Parse(Size);
         snapshot = SnapshotLoader.Load(network).Snapshot!;
         session = new PlanningSession(snapshot, Policy.Default);
+    }
+
+    [GlobalSetup(Target = nameof(Pass2WithinClusters))]
+    public void SetupPass2()
+    {
+        Setup();
         pass1 = session.WarehousePush();
+    }
+
+    [GlobalSetup(Target = nameof(Pass3Consolidate))]
+    public void SetupPass3()
+    {
+        SetupPass2();
         var within = session.Clusters.SelectMany(c => session.StoreTransfersWithin(pass1, c)).ToList();
         var sofar = pass1.Concat(within).ToList();
         afterPass2 = sofar.Concat(session.StoreTransfersAcross(sofar)).ToList();
@@ -49,4 +63,24 @@ public class PlanBenchmarks
 
     [Benchmark]
     public object Pass3Consolidate() => session.Consolidate(afterPass2);
+}
+
+/// <summary>Pilot scale (40 x 1,000, ~28k rows) and 100k rows (80 x 2,000): the default set.</summary>
+[BenchmarkCategory("Plan")]
+public class PlanBenchmarks : PlanBenchmarksBase
+{
+    [Params("40x1000", "80x2000")]
+    public override string Size { get; set; } = "40x1000";
+}
+
+/// <summary>
+/// 1M rows (200 x 7,300: 1,002,122 inventory rows). One measured run per benchmark after one warm-up, since a whole
+/// plan takes minutes at this size today; run it on its own (docs/performance.md).
+/// </summary>
+[BenchmarkCategory("Plan1M")]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 1)]
+public class LargePlanBenchmarks : PlanBenchmarksBase
+{
+    [Params("200x7300")]
+    public override string Size { get; set; } = "200x7300";
 }

@@ -26,4 +26,9 @@ internal static class CommonOptions
     {
         Description = "No progress on standard error.",
     };
+
+    public static Option<bool> Timings() => new("--timings")
+    {
+        Description = "Print how long each step took (milliseconds) as one 'timings:' line on standard error.",
+    };
 }

@@ -5,7 +5,7 @@ using Rebalancing.Engine.Planning;
 
 namespace Rebalancing.Cli.Commands;
 
-/// <summary><c>plan --snapshot DIR_OR_ZIP [--policy FILE] --out DIR</c>.</summary>
+/// <summary><c>plan --snapshot DIR_OR_ZIP [--policy FILE] --out DIR [--quiet] [--timings]</c>.</summary>
 internal static class PlanCommand
 {
     public static Command Create()
@@ -14,17 +14,23 @@ internal static class PlanCommand
         var policy = CommonOptions.Policy();
         var output = CommonOptions.Out("Folder for moves.csv, blocked.csv and summary.json (created if missing).");
         var quiet = CommonOptions.Quiet();
-        var command = new Command("plan", "Plan a snapshot and write moves.csv, blocked.csv and summary.json.") { snapshot, policy, output, quiet };
-        command.SetAction(result => Run(result.GetValue(snapshot)!, result.GetValue(policy), result.GetValue(output)!, result.GetValue(quiet), Console.Out, Console.Error));
+        var timings = CommonOptions.Timings();
+        var command = new Command("plan", "Plan a snapshot and write moves.csv, blocked.csv and summary.json.") { snapshot, policy, output, quiet, timings };
+        command.SetAction(result => Run(result.GetValue(snapshot)!, result.GetValue(policy), result.GetValue(output)!, result.GetValue(quiet), Console.Out, Console.Error, result.GetValue(timings)));
         return command;
     }
 
-    public static int Run(string snapshotPath, string? policyPath, string outDirectory, bool quiet, TextWriter output, TextWriter errors)
+    public static int Run(string snapshotPath, string? policyPath, string outDirectory, bool quiet, TextWriter output, TextWriter errors, bool timings = false)
     {
         try
         {
-            var progress = Progress.For(quiet);
             var clock = Stopwatch.StartNew();
+            var progress = Progress.For(quiet, timings);
+            if (timings)
+            {
+                progress.Record("startup", ProcessClock.SinceStart());
+            }
+
             if (InputLoader.Load(snapshotPath, policyPath, errors, progress) is not { } input)
             {
                 return ExitCodes.InvalidInput;
@@ -34,12 +40,13 @@ internal static class PlanCommand
             var plan = Planner.Create(input.Snapshot, input.Policy, progress);
 
             var elapsed = clock.ElapsedMilliseconds;
-            using (progress.Step("write"))
+            PlanFiles.Write(outDirectory, plan, elapsed, progress);
+            using (progress.Step("summary", "print"))
             {
-                PlanFiles.Write(outDirectory, plan, elapsed);
+                SummaryTable.Print(output, plan, outDirectory, elapsed);
             }
 
-            SummaryTable.Print(output, plan, outDirectory, elapsed);
+            progress.WriteTimings(clock.Elapsed);
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -18,7 +18,7 @@ internal static class InputLoader
     private static Snapshot? LoadSnapshot(string path, TextWriter errors, Progress progress)
     {
         SnapshotLoadResult result;
-        using (progress.Step("load snapshot"))
+        using (progress.Step("load snapshot", "load"))
         {
             if (Directory.Exists(path))
             {

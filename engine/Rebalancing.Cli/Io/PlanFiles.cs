@@ -9,20 +9,25 @@ internal static class PlanFiles
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    public static void Write(string directory, Plan plan, long elapsedMilliseconds)
+    public static void Write(string directory, Plan plan, long elapsedMilliseconds, Progress? progress = null)
     {
         Directory.CreateDirectory(directory);
+        using (progress?.Step("write moves.csv", "write_moves"))
         using (var moves = new StreamWriter(Path.Combine(directory, PlanWriter.MovesFile), false, Utf8NoBom, 1 << 16))
         {
             PlanWriter.WriteMoves(moves, plan);
         }
 
+        using (progress?.Step("write blocked.csv", "write_blocked"))
         using (var blocked = new StreamWriter(Path.Combine(directory, PlanWriter.BlockedFile), false, Utf8NoBom, 1 << 16))
         {
             PlanWriter.WriteBlocked(blocked, plan);
         }
 
-        using var summary = new FileStream(Path.Combine(directory, PlanWriter.SummaryFile), FileMode.Create, FileAccess.Write);
-        PlanWriter.WriteSummary(summary, plan, elapsedMilliseconds);
+        using (progress?.Step("write summary.json", "write_summary"))
+        using (var summary = new FileStream(Path.Combine(directory, PlanWriter.SummaryFile), FileMode.Create, FileAccess.Write))
+        {
+            PlanWriter.WriteSummary(summary, plan, elapsedMilliseconds);
+        }
     }
 }

@@ -24,26 +24,26 @@ public static class PlanWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(plan);
-        CsvText.WriteRow(writer, "move_id", "pass", "from_node", "to_node", "sku", "style", "size", "quantity", "from_cluster", "to_cluster", "gp_uplift", "freight_cost", "net_benefit", "reason", "approval_level");
+        using var csv = new CsvText(writer);
+        csv.Row("move_id", "pass", "from_node", "to_node", "sku", "style", "size", "quantity", "from_cluster", "to_cluster", "gp_uplift", "freight_cost", "net_benefit", "reason", "approval_level");
         foreach (var m in plan.Moves)
         {
-            CsvText.WriteRow(
-                writer,
-                m.MoveId,
-                m.Pass.ToString(CultureInfo.InvariantCulture),
-                m.FromNode,
-                m.ToNode,
-                m.Sku,
-                m.Style,
-                m.Size,
-                m.Quantity.ToString(CultureInfo.InvariantCulture),
-                m.FromCluster,
-                m.ToCluster,
-                Money.Format(m.GpUpliftCents),
-                Money.Format(m.FreightCostCents),
-                Money.Format(m.NetBenefitCents),
-                ReasonNames.Name(m.Reason),
-                m.ApprovalLevel == ApprovalLevel.Elevated ? "elevated" : "standard");
+            csv.Field(m.MoveId);
+            csv.Field(m.Pass);
+            csv.Field(m.FromNode);
+            csv.Field(m.ToNode);
+            csv.Field(m.Sku);
+            csv.Field(m.Style);
+            csv.Field(m.Size);
+            csv.Field(m.Quantity);
+            csv.Field(m.FromCluster);
+            csv.Field(m.ToCluster);
+            csv.Money(m.GpUpliftCents);
+            csv.Money(m.FreightCostCents);
+            csv.Money(m.NetBenefitCents);
+            csv.Field(ReasonNames.Name(m.Reason));
+            csv.Field(m.ApprovalLevel == ApprovalLevel.Elevated ? "elevated" : "standard");
+            csv.EndRow();
         }
     }
 
@@ -54,10 +54,16 @@ public static class PlanWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(plan);
-        CsvText.WriteRow(writer, "node_id", "sku", "pass", "reason_code", "detail");
+        using var csv = new CsvText(writer);
+        csv.Row("node_id", "sku", "pass", "reason_code", "detail");
         foreach (var b in plan.Blocked)
         {
-            CsvText.WriteRow(writer, b.NodeId, b.Sku, b.Pass.ToString(CultureInfo.InvariantCulture), ReasonNames.Name(b.Code), b.Detail);
+            csv.Field(b.NodeId);
+            csv.Field(b.Sku);
+            csv.Field(b.Pass);
+            csv.Field(ReasonNames.Name(b.Code));
+            csv.Field(b.Detail);
+            csv.EndRow();
         }
     }
 
@@ -132,8 +138,43 @@ public static class PlanWriter
 /// <summary>Monetary values: cents written with 2 decimals, invariant culture.</summary>
 public static class Money
 {
+    /// <summary>The longest amount <see cref="Format(long, Span{char})"/> writes: a sign, 17 digits, a point and 2 decimals.</summary>
+    internal const int MaxLength = 21;
+
     /// <summary>Formats cents as <c>1234.50</c>.</summary>
     /// <param name="cents">An amount in cents.</param>
     /// <returns>The amount with 2 decimals.</returns>
-    public static string Format(long cents) => (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+    public static string Format(long cents)
+    {
+        Span<char> text = stackalloc char[MaxLength];
+        return new string(text[..Format(cents, text)]);
+    }
+
+    /// <summary>
+    /// Writes cents as <c>[-]UNITS.CC</c> (what <c>(cents / 100m).ToString("0.00", InvariantCulture)</c> gives) into
+    /// <paramref name="destination"/>, which holds at least <see cref="MaxLength"/> characters.
+    /// </summary>
+    internal static int Format(long cents, Span<char> destination)
+    {
+        var written = 0;
+        ulong magnitude;
+        if (cents < 0)
+        {
+            destination[written++] = '-';
+            magnitude = (ulong)(-(cents + 1)) + 1;
+        }
+        else
+        {
+            magnitude = (ulong)cents;
+        }
+
+        var units = magnitude / 100;
+        var hundredths = (int)(magnitude % 100);
+        units.TryFormat(destination[written..], out var digits, default, CultureInfo.InvariantCulture);
+        written += digits;
+        destination[written++] = '.';
+        destination[written++] = (char)('0' + (hundredths / 10));
+        destination[written++] = (char)('0' + (hundredths % 10));
+        return written;
+    }
 }

@@ -258,6 +258,19 @@ internal sealed class TransferSearch
         return context.CellMarkdown[sender] * context.CellPrice[sender] * senderTails.Tail(state.Position(sender));
     }
 
+    /// <summary>
+    /// A screen before the exact pricing, which it never contradicts: per unit, a transfer gains at most the
+    /// receiver's bound less the sender's loss and the freight, plus any markdown value the unit gains by moving
+    /// (values are concave in position and a completed run is counted in the bound), so <paramref name="max"/> units
+    /// that cannot pay the shipment at that rate cannot gain. The margin leaves borderline pairs to the exact pricing.
+    /// </summary>
+    private bool CannotGain(int sender, int receiver, int max, double costPerUnit, double shipment)
+    {
+        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var perUnit = ReceiverUpperBound(receiver) - SenderLoss(sender) - costPerUnit + Math.Max(0, markdownShift);
+        return max * perUnit < shipment - (1e-6 * (1 + shipment));
+    }
+
     private readonly record struct Candidate(int Quantity, double Gain, double Key, double ValueGain);
 
     /// <summary>The best quantity for a pair under every rule, its exact gain, and its ranking key.</summary>
@@ -293,6 +306,11 @@ internal sealed class TransferSearch
         var price = context.Route(from, to);
         var routeOpen = routeUnits > 0;
         var shipment = routeOpen ? 0.0 : price.CostPerShipment;
+        if (CannotGain(sender, receiver, max, price.CostPerUnit, shipment))
+        {
+            return default;
+        }
+
         var ratio = requiredRatio(from, to);
         var senderBlock = context.CellBlock[sender];
         var receiverBlock = context.CellBlock[receiver];

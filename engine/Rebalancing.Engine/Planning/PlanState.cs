@@ -16,6 +16,7 @@ internal sealed class PlanState
         Role = new CellRole[context.CellCount];
         NodeLoad = (long[])context.InitialNodeLoad.Clone();
         ChangeCapLeft = (int[])context.ChangeCapLeft.Clone();
+        openRoutesFrom = new List<int>?[context.Snapshot.Nodes.Length];
     }
 
     private PlanState(PlanState other)
@@ -38,6 +39,7 @@ internal sealed class PlanState
         }
 
         BannedRoutes.UnionWith(other.BannedRoutes);
+        openRoutesFrom = [.. other.openRoutesFrom.Select(list => list is null ? null : new List<int>(list))];
         foreach (var (key, credit) in other.RouteCredit)
         {
             RouteCredit[key] = credit;
@@ -57,6 +59,13 @@ internal sealed class PlanState
     public int[] ChangeCapLeft { get; }
 
     public Dictionary<(int From, int To), RouteUse> Routes { get; } = [];
+
+    /// <summary>Per sender node, the receivers of its routes that carry units (in the order they opened).</summary>
+    private readonly List<int>?[] openRoutesFrom;
+
+    /// <summary>The nodes a node's open routes lead to: routes that ship already and charge no further shipment.</summary>
+    public ReadOnlySpan<int> OpenRoutesFrom(int from) =>
+        openRoutesFrom[from] is { } list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [];
 
     public List<PlannedMove> Moves { get; } = [];
 
@@ -161,6 +170,11 @@ internal sealed class PlanState
         {
             use = new RouteUse(context.Route(from, to));
             Routes[(from, to)] = use;
+        }
+
+        if (use.Units == 0 && quantity > 0)
+        {
+            (openRoutesFrom[from] ??= []).Add(to);
         }
 
         use.Units += quantity;

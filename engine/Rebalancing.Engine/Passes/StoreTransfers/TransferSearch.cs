@@ -25,6 +25,11 @@ internal sealed class TransferSearch
     private readonly List<int> receivers = [];
     private readonly List<(double Bound, int Cell)> receiverBound = [];
 
+    /// <summary>Per node, its receiver's place in <see cref="receiverBound"/> while a SKU is being listed, else -1.</summary>
+    private readonly int[] listedAt;
+    private readonly double[] cheapestPerUnit;
+    private readonly double[] cheapestShipment;
+
     public TransferSearch(PlanState state, int pass, int cluster, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
     {
         this.state = state;
@@ -34,6 +39,12 @@ internal sealed class TransferSearch
         this.pairInScope = pairInScope;
         this.requiredRatio = requiredRatio;
         this.changeCapBudget = changeCapBudget;
+        var nodes = context.Snapshot.Nodes.Length;
+        listedAt = new int[nodes];
+        Array.Fill(listedAt, -1);
+        cheapestPerUnit = new double[nodes];
+        cheapestShipment = new double[nodes];
+        Array.Fill(cheapestPerUnit, double.NaN);
     }
 
     public void Run()
@@ -130,37 +141,98 @@ internal sealed class TransferSearch
         }
 
         receiverBound.Sort((a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Cell.CompareTo(b.Cell));
+        var bestMarkdownValue = double.MinValue;
+        for (var i = 0; i < receiverBound.Count; i++)
+        {
+            var receiver = receiverBound[i].Cell;
+            listedAt[context.CellNode[receiver]] = i;
+            bestMarkdownValue = Math.Max(bestMarkdownValue, context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver]));
+        }
+
         foreach (var sender in senders)
         {
             var loss = SenderLoss(sender);
-            foreach (var (bound, receiver) in receiverBound)
+            var from = context.CellNode[sender];
+            var most = Math.Min(context.PolicyOf(sender).MaxTransferUnits, state.Available(sender));
+            var markdownShift = Math.Max(0, bestMarkdownValue - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender])));
+            var (cheapestPerUnit, cheapestShipment) = Floors(from);
+            for (var i = 0; i < receiverBound.Count; i++)
             {
+                var bound = receiverBound[i].Bound;
                 if (bound <= loss)
                 {
                     break;
                 }
 
-                if (receiver == sender || !pairInScope(context.CellNode[sender], context.CellNode[receiver]))
+                // From here down no receiver on a new route can pay its shipment (bounds only fall): only routes that
+                // already ship can still carry a transfer.
+                if (most * (bound - loss - cheapestPerUnit + markdownShift) < cheapestShipment - (1e-6 * (1 + cheapestShipment)))
                 {
-                    continue;
+                    foreach (var to in state.OpenRoutesFrom(from))
+                    {
+                        if (listedAt[to] >= i && receiverBound[listedAt[to]].Bound > loss && context.CellNode[receiverBound[listedAt[to]].Cell] == to)
+                        {
+                            TryEnqueuePair(sender, receiverBound[listedAt[to]].Cell, receiverBound[listedAt[to]].Bound, loss);
+                        }
+                    }
+
+                    break;
                 }
 
-                var from = context.CellNode[sender];
-                var to = context.CellNode[receiver];
-                var price = context.Route(from, to);
-                var perUnit = bound - loss - price.CostPerUnit;
-                if (perUnit <= 0 || CannotPayShipment(sender, receiver, perUnit, price))
-                {
-                    continue;
-                }
-
-                var candidate = Evaluate(sender, receiver);
-                if (candidate.Quantity > 0)
-                {
-                    queue.Enqueue((sender, receiver), (candidate.Key, sender, receiver));
-                }
+                TryEnqueuePair(sender, receiverBound[i].Cell, bound, loss);
             }
         }
+
+        foreach (var (_, receiver) in receiverBound)
+        {
+            listedAt[context.CellNode[receiver]] = -1;
+        }
+    }
+
+    private void TryEnqueuePair(int sender, int receiver, double bound, double loss)
+    {
+        var from = context.CellNode[sender];
+        var to = context.CellNode[receiver];
+        if (receiver == sender || !pairInScope(from, to))
+        {
+            return;
+        }
+
+        var price = context.Route(from, to);
+        var perUnit = bound - loss - price.CostPerUnit;
+        if (perUnit <= 0 || CannotPayShipment(sender, receiver, perUnit, price))
+        {
+            return;
+        }
+
+        var candidate = Evaluate(sender, receiver);
+        if (candidate.Quantity > 0)
+        {
+            queue.Enqueue((sender, receiver), (candidate.Key, sender, receiver));
+        }
+    }
+
+    /// <summary>The lowest per-unit and per-shipment freight from a node to any store this search may pair it with.</summary>
+    private (double PerUnit, double PerShipment) Floors(int from)
+    {
+        if (double.IsNaN(cheapestPerUnit[from]))
+        {
+            double perUnit = double.MaxValue, perShipment = double.MaxValue;
+            for (var to = 0; to < context.NodeIsStore.Length; to++)
+            {
+                if (to != from && context.NodeIsStore[to] && (cluster < 0 || context.NodeCluster[to] == cluster) && pairInScope(from, to))
+                {
+                    var price = context.Route(from, to);
+                    perUnit = Math.Min(perUnit, price.CostPerUnit);
+                    perShipment = Math.Min(perShipment, price.CostPerShipment);
+                }
+            }
+
+            cheapestPerUnit[from] = perUnit;
+            cheapestShipment[from] = perShipment;
+        }
+
+        return (cheapestPerUnit[from], cheapestShipment[from]);
     }
 
     /// <summary>

@@ -18,21 +18,58 @@ internal static class ReasonClassifier
     {
         var context = state.Context;
         var snapshot = context.Snapshot;
-        var rows = ImmutableArray.CreateBuilder<BlockedRow>();
-        var marginals = new Marginals(state);
+        var untouched = new List<int>();
         for (var c = 0; c < context.CellCount; c++)
         {
-            if (context.CellRow[c] < 0 || state.Role[c] != CellRole.None)
+            if (context.CellRow[c] >= 0 && state.Role[c] == CellRole.None)
             {
-                continue;
+                untouched.Add(c);
             }
+        }
 
+        // Cells are ordered by (node, style, size); the file is ordered by (node, SKU), both ordinal. Ranking the ids
+        // once sorts the rows by two integers (each (node, SKU) is one cell, so no two keys tie). Why reads the state
+        // and puts back what it tries, so the order rows are classified in does not matter.
+        var nodeRank = OrdinalRanks(snapshot.Nodes.Length, i => snapshot.Nodes[i].Id);
+        var skuRank = OrdinalRanks(snapshot.Products.Length, i => snapshot.Products[i].Sku);
+        var keys = new long[untouched.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var c = untouched[i];
+            keys[i] = ((long)nodeRank[context.CellNode[c]] * snapshot.Products.Length) + skuRank[context.CellSku[c]];
+        }
+
+        var cells = untouched.ToArray();
+        Array.Sort(keys, cells);
+
+        var marginals = new Marginals(state);
+        var rows = ImmutableArray.CreateBuilder<BlockedRow>(cells.Length);
+        foreach (var c in cells)
+        {
             var (pass, code, detail) = Why(state, marginals, c);
             rows.Add(new BlockedRow(snapshot.Nodes[context.CellNode[c]].Id, snapshot.Products[context.CellSku[c]].Sku, pass, code, detail));
         }
 
-        // Cells are ordered by (node, style, size); the file is ordered by (node, SKU).
-        return [.. rows.OrderBy(r => r.NodeId, StringComparer.Ordinal).ThenBy(r => r.Sku, StringComparer.Ordinal)];
+        return rows.MoveToImmutable();
+    }
+
+    /// <summary>Each index's rank when the indices are sorted by their id, ordinal.</summary>
+    private static int[] OrdinalRanks(int count, Func<int, string> id)
+    {
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => string.CompareOrdinal(id(a), id(b)));
+        var rank = new int[count];
+        for (var r = 0; r < count; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        return rank;
     }
 
     private static (int Pass, ReasonCode Code, string Detail) Why(PlanState state, Marginals marginals, int cell)
@@ -176,7 +213,65 @@ internal static class ReasonClassifier
     private readonly record struct Counterpart(bool Sending, int Other, double NetPerUnit, double CostPerUnit, double Shipment);
 
     /// <summary>The counterpart with the best net marginal gain per unit for one unit moved.</summary>
+    /// <remarks>
+    /// The best is the first cell in <see cref="PlanContext.CellsOfSku"/> order with the largest
+    /// <c>ReceiveGain - SendLoss - cost per unit</c>. The candidates are visited by their own marginal, best first,
+    /// with ties to the earlier cell; once even the cheapest route out of (or into) the row's node cannot lift a
+    /// candidate to the best found, no later one can, and the scan stops.
+    /// </remarks>
     private static Counterpart? BestCounterpart(PlanState state, Marginals marginals, int cell, bool sending)
+    {
+        if (!marginals.CanPrune)
+        {
+            return BestCounterpartByScan(state, marginals, cell, sending);
+        }
+
+        var context = state.Context;
+        var node = context.CellNode[cell];
+        var candidates = sending ? marginals.ReceiversOf(context.CellSku[cell]) : marginals.SendersOf(context.CellSku[cell]);
+        var own = sending ? marginals.SendLoss[cell] : marginals.ReceiveGain[cell];
+        var cheapest = sending ? marginals.CheapestOut[node] : marginals.CheapestIn[node];
+        var best = -1;
+        var bestNet = 0.0;
+        foreach (var other in candidates)
+        {
+            // Written as net is, with the cheapest route for this one: rounding is monotone, so no candidate after
+            // this one (its marginal no better) can reach more than this bound.
+            var bound = sending
+                ? marginals.ReceiveGain[other] - own - cheapest
+                : own - marginals.SendLoss[other] - cheapest;
+            if (best >= 0 && bound < bestNet)
+            {
+                break;
+            }
+
+            var otherNode = context.CellNode[other];
+            if (otherNode == node)
+            {
+                continue;
+            }
+
+            var net = sending
+                ? marginals.ReceiveGain[other] - own - marginals.CostPerUnit(node, otherNode)
+                : own - marginals.SendLoss[other] - marginals.CostPerUnit(otherNode, node);
+            if (best < 0 || net > bestNet || (net == bestNet && other < best))
+            {
+                best = other;
+                bestNet = net;
+            }
+        }
+
+        if (best < 0)
+        {
+            return null;
+        }
+
+        var price = sending ? context.Route(node, context.CellNode[best]) : context.Route(context.CellNode[best], node);
+        return new Counterpart(sending, best, bestNet, price.CostPerUnit, price.CostPerShipment);
+    }
+
+    /// <summary>The plain scan, in <see cref="PlanContext.CellsOfSku"/> order: used when a marginal or a route cost is not finite.</summary>
+    private static Counterpart? BestCounterpartByScan(PlanState state, Marginals marginals, int cell, bool sending)
     {
         var context = state.Context;
         var node = context.CellNode[cell];
@@ -189,11 +284,10 @@ internal static class ReasonClassifier
                 continue;
             }
 
-            var otherInfo = context.Snapshot.Nodes[otherNode];
             int senderCell, receiverCell;
             if (sending)
             {
-                if (!otherInfo.IsStore || context.CellRate[other] <= 0 || state.Role[other] == CellRole.Sender)
+                if (!marginals.CanReceive(other))
                 {
                     continue;
                 }
@@ -202,7 +296,7 @@ internal static class ReasonClassifier
             }
             else
             {
-                if (state.Available(other) <= 0)
+                if (!marginals.CanSend(other))
                 {
                     continue;
                 }
@@ -223,12 +317,22 @@ internal static class ReasonClassifier
 
     /// <summary>
     /// The final state's full-price value of each cell's next unit received and last unit sent, computed once: every
-    /// untouched row compares itself with every other cell of its SKU.
+    /// untouched row compares itself with the other cells of its SKU. With them, per SKU, the cells that could
+    /// receive (best gain first) and send (least loss first), and the per-unit cost of every route.
     /// </summary>
     private sealed class Marginals
     {
+        private readonly PlanState state;
+        private readonly int nodeCount;
+        private readonly double[] routeCost;
+        private readonly int[] receiverStart;
+        private readonly int[] receivers;
+        private readonly int[] senderStart;
+        private readonly int[] senders;
+
         public Marginals(PlanState state)
         {
+            this.state = state;
             var context = state.Context;
             var viable = new bool[context.BlockCount];
             for (var b = 0; b < context.BlockCount; b++)
@@ -238,19 +342,92 @@ internal static class ReasonClassifier
 
             ReceiveGain = new double[context.CellCount];
             SendLoss = new double[context.CellCount];
+            var finite = true;
             for (var c = 0; c < context.CellCount; c++)
             {
                 var mu = viable[context.CellBlock[c]] ? context.CellMeanViable[c] : context.CellMeanFragment[c];
                 var scale = context.CellMarkdown[c] * context.CellPrice[c];
                 var position = state.Position(c);
-                ReceiveGain[c] = scale * SellThrough.Tail(mu, position + 1);
-                SendLoss[c] = scale * SellThrough.Tail(mu, position);
+                var tails = new TailCursor(mu);
+                SendLoss[c] = scale * tails.TailAt(position);
+                ReceiveGain[c] = scale * tails.TailAt(position + 1);
+                finite &= double.IsFinite(SendLoss[c]) && double.IsFinite(ReceiveGain[c]);
             }
+
+            nodeCount = context.Snapshot.Nodes.Length;
+            routeCost = new double[nodeCount * nodeCount];
+            CheapestOut = new double[nodeCount];
+            CheapestIn = new double[nodeCount];
+            Array.Fill(CheapestOut, double.PositiveInfinity);
+            Array.Fill(CheapestIn, double.PositiveInfinity);
+            for (var from = 0; from < nodeCount; from++)
+            {
+                for (var to = 0; to < nodeCount; to++)
+                {
+                    if (from != to)
+                    {
+                        var cost = context.Route(from, to).CostPerUnit;
+                        routeCost[(from * nodeCount) + to] = cost;
+                        finite &= double.IsFinite(cost);
+                        CheapestOut[from] = Math.Min(CheapestOut[from], cost);
+                        CheapestIn[to] = Math.Min(CheapestIn[to], cost);
+                    }
+                }
+            }
+
+            CanPrune = finite;
+            var skuCount = context.Snapshot.Products.Length;
+            (receiverStart, receivers) = Candidates(context, skuCount, CanReceive, (a, b) => a != b && ReceiveGain[a] != ReceiveGain[b] ? ReceiveGain[b].CompareTo(ReceiveGain[a]) : a.CompareTo(b));
+            (senderStart, senders) = Candidates(context, skuCount, CanSend, (a, b) => a != b && SendLoss[a] != SendLoss[b] ? SendLoss[a].CompareTo(SendLoss[b]) : a.CompareTo(b));
         }
 
         public double[] ReceiveGain { get; }
 
         public double[] SendLoss { get; }
+
+        /// <summary>Per node, the cheapest per-unit cost of a route out of it and into it: lower bounds for pruning.</summary>
+        public double[] CheapestOut { get; }
+
+        /// <inheritdoc cref="CheapestOut"/>
+        public double[] CheapestIn { get; }
+
+        /// <summary>Whether every marginal and route cost is finite, so the bounds order candidates soundly.</summary>
+        public bool CanPrune { get; }
+
+        public double CostPerUnit(int from, int to) => routeCost[(from * nodeCount) + to];
+
+        /// <summary>Whether another row's best move could send to the cell: a store with demand that has not sent.</summary>
+        public bool CanReceive(int cell) =>
+            state.Context.IsStore(state.Context.CellNode[cell]) && state.Context.CellRate[cell] > 0 && state.Role[cell] != CellRole.Sender;
+
+        /// <summary>Whether another row's best move could take units from the cell.</summary>
+        public bool CanSend(int cell) => state.Available(cell) > 0;
+
+        public ReadOnlySpan<int> ReceiversOf(int sku) => receivers.AsSpan(receiverStart[sku], receiverStart[sku + 1] - receiverStart[sku]);
+
+        public ReadOnlySpan<int> SendersOf(int sku) => senders.AsSpan(senderStart[sku], senderStart[sku + 1] - senderStart[sku]);
+
+        private static (int[] Start, int[] Cells) Candidates(PlanContext context, int skuCount, Func<int, bool> eligible, Comparison<int> order)
+        {
+            var start = new int[skuCount + 1];
+            var cells = new List<int>();
+            for (var sku = 0; sku < skuCount; sku++)
+            {
+                start[sku] = cells.Count;
+                foreach (var c in context.CellsOfSku(sku))
+                {
+                    if (eligible(c))
+                    {
+                        cells.Add(c);
+                    }
+                }
+
+                cells.Sort(start[sku], cells.Count - start[sku], Comparer<int>.Create(order));
+            }
+
+            start[skuCount] = cells.Count;
+            return (start, [.. cells]);
+        }
     }
 
     private static double Mean(PlanState state, int cell)
@@ -308,14 +485,27 @@ internal static class ReasonClassifier
     private static double Uplift(PlanState state, int senderCell, int receiverCell, int quantity)
     {
         var context = state.Context;
-        var blocks = new[] { context.CellBlock[senderCell], context.CellBlock[receiverCell] }.Distinct().ToArray();
-        var before = blocks.Sum(state.BlockValue);
+        var senderBlock = context.CellBlock[senderCell];
+        var receiverBlock = context.CellBlock[receiverCell];
+        var before = BlocksValue(state, senderBlock, receiverBlock);
         state.Delta[senderCell] -= quantity;
         state.Delta[receiverCell] += quantity;
-        var after = blocks.Sum(state.BlockValue);
+        var after = BlocksValue(state, senderBlock, receiverBlock);
         state.Delta[senderCell] += quantity;
         state.Delta[receiverCell] -= quantity;
         return after - before;
+    }
+
+    /// <summary>The value of one or two distinct blocks, added in that order (a block value is never -0, so starting from it equals starting from 0).</summary>
+    private static double BlocksValue(PlanState state, int first, int second)
+    {
+        var value = state.BlockValue(first);
+        if (second != first)
+        {
+            value += state.BlockValue(second);
+        }
+
+        return value;
     }
 
     /// <summary>

@@ -93,11 +93,11 @@ internal static class ReasonClassifier
                 return state.Position(cell) > 0 && !StyleHasDemand(context, context.CellBlock[cell])
                     ? (2, ReasonCode.NoDemand, "no demand for the SKU or its style at this store")
                     : state.Position(cell) > 0
-                        ? (2, ReasonCode.NoSurplus, Invariant($"position {state.Position(cell)}, movable {available} (reserved or protected)"))
+                        ? (2, ReasonCode.NoSurplus, string.Create(CultureInfo.InvariantCulture, $"position {state.Position(cell)}, movable {available} (reserved or protected)"))
                         : (2, ReasonCode.NoDemand, "no demand and no stock");
             }
 
-            return (defaultPass, ReasonCode.NoSurplus, Invariant($"on hand {OnHand(context, cell)}, movable {available} after reserved and protected units"));
+            return (defaultPass, ReasonCode.NoSurplus, string.Create(CultureInfo.InvariantCulture, $"on hand {OnHand(context, cell)}, movable {available} after reserved and protected units"));
         }
 
         var asSender = canSend ? BestCounterpart(state, marginals, cell, sending: true) : null;
@@ -143,41 +143,41 @@ internal static class ReasonClassifier
 
         if ((c.Sending && context.ReceivedRecently.Contains((nodeIndex, sku))) || (!c.Sending && context.SentRecently.Contains((nodeIndex, sku))))
         {
-            return (pass, ReasonCode.CooldownActive, Invariant($"a recent move within cooldown_days {context.PolicyOf(cell).CooldownDays}"));
+            return (pass, ReasonCode.CooldownActive, string.Create(CultureInfo.InvariantCulture, $"a recent move within cooldown_days {context.PolicyOf(cell).CooldownDays}"));
         }
 
         if (state.ChangeCapLeft[sku] < minQuantity)
         {
-            return (pass, ReasonCode.ChangeCapReached, Invariant($"{Math.Max(0, state.ChangeCapLeft[sku])} units left under change_cap_units_per_sku, minimum move {minQuantity}"));
+            return (pass, ReasonCode.ChangeCapReached, string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, state.ChangeCapLeft[sku])} units left under change_cap_units_per_sku, minimum move {minQuantity}"));
         }
 
         if (node.IsStore && state.Position(cell) > 0 && state.HoldsAny(context.CellBlock[cell]) && !state.IsViable(context.CellBlock[cell]) && context.PolicyOf(cell).Pass3Enabled)
         {
-            return (3, ReasonCode.FragmentLeftInPlace, Invariant($"{product.Style} is a fragment at {node.Id}; pass 3 found no consolidation that pays its freight"));
+            return (3, ReasonCode.FragmentLeftInPlace, string.Create(CultureInfo.InvariantCulture, $"{product.Style} is a fragment at {node.Id}; pass 3 found no consolidation that pays its freight"));
         }
 
         var freeCapacity = state.FreeCapacity(context.CellNode[receiverCell]);
         if (freeCapacity < minQuantity)
         {
-            return (pass, ReasonCode.CapacityFull, Invariant($"receiver {receiver.Id} has room for {Math.Max(0, freeCapacity)}, minimum move {minQuantity}"));
+            return (pass, ReasonCode.CapacityFull, string.Create(CultureInfo.InvariantCulture, $"receiver {receiver.Id} has room for {Math.Max(0, freeCapacity)}, minimum move {minQuantity}"));
         }
 
         var from = context.CellNode[senderCell];
         var to = context.CellNode[receiverCell];
         if (state.RouteRoomLeft(from, to) < minQuantity)
         {
-            return (pass, ReasonCode.RouteCapReached, Invariant($"route {sender.Id}->{receiver.Id} has {Math.Max(0, state.RouteRoomLeft(from, to))} units left"));
+            return (pass, ReasonCode.RouteCapReached, string.Create(CultureInfo.InvariantCulture, $"route {sender.Id}->{receiver.Id} has {Math.Max(0, state.RouteRoomLeft(from, to))} units left"));
         }
 
         var receiverBlock = context.CellBlock[receiverCell];
         if (!state.IsViable(receiverBlock) && !BecomesViable(state, receiverCell, minQuantity))
         {
-            return (pass, ReasonCode.SizeRunNotViableAtDestination, Invariant($"{product.Style} is not a viable run at {receiver.Id}"));
+            return (pass, ReasonCode.SizeRunNotViableAtDestination, string.Create(CultureInfo.InvariantCulture, $"{product.Style} is not a viable run at {receiver.Id}"));
         }
 
         if (sender.IsStore && BreaksSource(state, senderCell, Math.Min(minQuantity, state.Available(senderCell))))
         {
-            return (2, ReasonCode.BreaksSourceSizeRun, Invariant($"{product.Style} would stop being a viable run at {sender.Id}"));
+            return (2, ReasonCode.BreaksSourceSizeRun, string.Create(CultureInfo.InvariantCulture, $"{product.Style} would stop being a viable run at {sender.Id}"));
         }
 
         var maxQuantity = storeToStore
@@ -186,7 +186,7 @@ internal static class ReasonClassifier
         var (units, gain) = ProfitableUnits(state, senderCell, receiverCell, c.CostPerUnit, Math.Max(minQuantity, maxQuantity));
         if (units < minQuantity && gain > 0)
         {
-            return (pass, ReasonCode.BelowMinQuantity, Invariant($"{units} units would gain, minimum move {minQuantity}"));
+            return (pass, ReasonCode.BelowMinQuantity, string.Create(CultureInfo.InvariantCulture, $"{units} units would gain, minimum move {minQuantity}"));
         }
 
         var quantity = Math.Max(minQuantity, units);
@@ -195,7 +195,7 @@ internal static class ReasonClassifier
         var freight = (quantity * c.CostPerUnit) + shipment;
         if (uplift <= freight)
         {
-            return (pass, ReasonCode.FreightExceedsUplift, Invariant($"gain {uplift:0.00} <= freight {freight:0.00} for {quantity} units"));
+            return (pass, ReasonCode.FreightExceedsUplift, string.Create(CultureInfo.InvariantCulture, $"gain {uplift:0.00} <= freight {freight:0.00} for {quantity} units"));
         }
 
         if (storeToStore && sender.ClusterIndex != receiver.ClusterIndex)
@@ -203,11 +203,11 @@ internal static class ReasonClassifier
             var ratio = Math.Max(senderPolicy.InterClusterMinUpliftRatio, receiverPolicy.InterClusterMinUpliftRatio);
             if (uplift < ratio * freight)
             {
-                return (2, ReasonCode.InterClusterUpliftTooLow, Invariant($"gain {uplift:0.00} < {ratio} x freight {freight:0.00}"));
+                return (2, ReasonCode.InterClusterUpliftTooLow, string.Create(CultureInfo.InvariantCulture, $"gain {uplift:0.00} < {ratio} x freight {freight:0.00}"));
             }
         }
 
-        return (pass, ReasonCode.Balanced, Invariant($"best move {sender.Id}->{receiver.Id}: gain {uplift:0.00}, freight {freight:0.00}, but the plan's rules and better uses left nothing to move"));
+        return (pass, ReasonCode.Balanced, string.Create(CultureInfo.InvariantCulture, $"best move {sender.Id}->{receiver.Id}: gain {uplift:0.00}, freight {freight:0.00}, but the plan's rules and better uses left nothing to move"));
     }
 
     private readonly record struct Counterpart(bool Sending, int Other, double NetPerUnit, double CostPerUnit, double Shipment);
@@ -377,8 +377,10 @@ internal static class ReasonClassifier
 
             CanPrune = finite;
             var skuCount = context.Snapshot.Products.Length;
-            (receiverStart, receivers) = Candidates(context, skuCount, CanReceive, (a, b) => a != b && ReceiveGain[a] != ReceiveGain[b] ? ReceiveGain[b].CompareTo(ReceiveGain[a]) : a.CompareTo(b));
-            (senderStart, senders) = Candidates(context, skuCount, CanSend, (a, b) => a != b && SendLoss[a] != SendLoss[b] ? SendLoss[a].CompareTo(SendLoss[b]) : a.CompareTo(b));
+            // Receivers by gain, largest first (negating is exact); senders by loss, smallest first. Equal keys
+            // may come in any order: the search settles ties by cell and only stops on a strictly smaller bound.
+            (receiverStart, receivers) = Candidates(context, skuCount, CanReceive, c => -ReceiveGain[c]);
+            (senderStart, senders) = Candidates(context, skuCount, CanSend, c => SendLoss[c]);
         }
 
         public double[] ReceiveGain { get; }
@@ -407,7 +409,7 @@ internal static class ReasonClassifier
 
         public ReadOnlySpan<int> SendersOf(int sku) => senders.AsSpan(senderStart[sku], senderStart[sku + 1] - senderStart[sku]);
 
-        private static (int[] Start, int[] Cells) Candidates(PlanContext context, int skuCount, Func<int, bool> eligible, Comparison<int> order)
+        private static (int[] Start, int[] Cells) Candidates(PlanContext context, int skuCount, Func<int, bool> eligible, Func<int, double> key)
         {
             var start = new int[skuCount + 1];
             var cells = new List<int>();
@@ -421,12 +423,22 @@ internal static class ReasonClassifier
                         cells.Add(c);
                     }
                 }
-
-                cells.Sort(start[sku], cells.Count - start[sku], Comparer<int>.Create(order));
             }
 
             start[skuCount] = cells.Count;
-            return (start, [.. cells]);
+            var ordered = cells.ToArray();
+            var keys = new double[ordered.Length];
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                keys[i] = key(ordered[i]);
+            }
+
+            for (var sku = 0; sku < skuCount; sku++)
+            {
+                Array.Sort(keys, ordered, start[sku], start[sku + 1] - start[sku]);
+            }
+
+            return (start, ordered);
         }
     }
 
@@ -571,6 +583,4 @@ internal static class ReasonClassifier
 
     private static int OnHand(PlanContext context, int cell) =>
         context.CellRow[cell] >= 0 ? context.Snapshot.Inventory.OnHand[context.CellRow[cell]] : 0;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Rebalancing.Engine.Plans;
@@ -16,6 +17,9 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class PlanAssembler
 {
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Plan Assemble(PlanState state)
     {
         var context = state.Context;
@@ -149,6 +153,7 @@ internal static class PlanAssembler
     /// A stable id: the pass, then 12 hex digits of SHA-256 over (from, to, SKU); never a counter. Also gives those
     /// 48 bits as a number, for sorting.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string MoveId(PlanContext context, PlannedMove m, out long idBits)
     {
         var snapshot = context.Snapshot;
@@ -181,6 +186,7 @@ internal static class PlanAssembler
         return string.Create(CultureInfo.InvariantCulture, $"M{m.Pass}-{Convert.ToHexStringLower(hash[..6])}");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PlanMove ToPlanMove(PlanState state, PlanState initial, PlannedMove m, string id, long gpCents, long freightCents)
     {
         var context = state.Context;
@@ -229,6 +235,7 @@ internal static class PlanAssembler
             elevated ? ApprovalLevel.Elevated : ApprovalLevel.Standard);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PlanKpis Kpis(PlanState state)
     {
         var context = state.Context;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Plans;
 using Rebalancing.Engine.Reasons;
@@ -14,6 +15,9 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class ReasonClassifier
 {
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ImmutableArray<BlockedRow> Classify(PlanState state)
     {
         var context = state.Context;
@@ -72,6 +76,7 @@ internal static class ReasonClassifier
         return rank;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Pass, ReasonCode Code, string Detail) Why(PlanState state, Marginals marginals, int cell)
     {
         var context = state.Context;
@@ -219,6 +224,7 @@ internal static class ReasonClassifier
     /// with ties to the earlier cell; once even the cheapest route out of (or into) the row's node cannot lift a
     /// candidate to the best found, no later one can, and the scan stops.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Counterpart? BestCounterpart(PlanState state, Marginals marginals, int cell, bool sending)
     {
         if (!marginals.CanPrune)
@@ -330,6 +336,7 @@ internal static class ReasonClassifier
         private readonly int[] senderStart;
         private readonly int[] senders;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Marginals(PlanState state)
         {
             this.state = state;
@@ -453,6 +460,7 @@ internal static class ReasonClassifier
     /// The runs are taken as they stand after the first unit moves (a later unit changes presence only if it empties
     /// the sender); the tails of both ends are then walked once.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Units, double Gain) ProfitableUnits(PlanState state, int senderCell, int receiverCell, double costPerUnit, int maxQuantity)
     {
         // One row moves at most the largest quantity the rules allow; counting further units decides nothing.
@@ -509,6 +517,7 @@ internal static class ReasonClassifier
     }
 
     /// <summary>The value of one or two distinct blocks, added in that order (a block value is never -0, so starting from it equals starting from 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double BlocksValue(PlanState state, int first, int second)
     {
         var value = state.BlockValue(first);

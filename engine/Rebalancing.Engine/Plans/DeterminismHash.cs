@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Rebalancing.Engine.Model;
@@ -54,6 +55,9 @@ public static class DeterminismHash
         text.Flush();
     }
 
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteCanonical(CanonicalText w, Plan plan)
     {
         w.Raw(FormatLine);
@@ -88,6 +92,7 @@ public static class DeterminismHash
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteInput(CanonicalText w, Snapshot snapshot, Policy policy)
     {
         var h = snapshot.Header;
@@ -241,6 +246,7 @@ public static class DeterminismHash
         }
 
         /// <summary>A text field; backslash, bar and line breaks are escaped so fields never run into each other.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Field(string? value)
         {
             Separator();
@@ -393,6 +399,7 @@ public static class DeterminismHash
         public void Dispose() => hash?.Dispose();
 
         /// <summary>An integer in invariant decimal: a minus sign when negative, then its digits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Integer(long value)
         {
             Room();

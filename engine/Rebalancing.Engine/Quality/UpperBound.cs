@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Planning;
 using Rebalancing.Engine.Valuation;
@@ -23,6 +24,9 @@ namespace Rebalancing.Engine.Quality;
 /// </remarks>
 internal static class UpperBound
 {
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(PlanContext context)
     {
         var state = new PlanState(context);
@@ -208,6 +212,7 @@ internal static class UpperBound
         private int slots;
         private int windowUsed;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Gain(int sku)
         {
             var cells = context.CellsOfSku(sku);
@@ -246,6 +251,7 @@ internal static class UpperBound
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Match(ReadOnlySpan<int> cells, bool eol, bool anyWarehouse)
         {
             var nodeCount = isSender.Length;
@@ -300,6 +306,7 @@ internal static class UpperBound
             return gain;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int AddSender(int c)
         {
             var slot = AddSlot(c, context.CellPosition[c], context.CellMovable[c], -1);

@@ -406,8 +406,9 @@ internal static class ReasonClassifier
         public double CostPerUnit(int from, int to) => routeCost[(from * nodeCount) + to];
 
         /// <summary>Whether another row's best move could send to the cell: a store with demand that has not sent.</summary>
+        /// <remarks>Written as the negation of <c>rate &lt;= 0</c>, the test the rules use, so a NaN rate counts alike.</remarks>
         public bool CanReceive(int cell) =>
-            state.Context.IsStore(state.Context.CellNode[cell]) && state.Context.CellRate[cell] > 0 && state.Role[cell] != CellRole.Sender;
+            state.Context.IsStore(state.Context.CellNode[cell]) && !(state.Context.CellRate[cell] <= 0) && state.Role[cell] != CellRole.Sender;
 
         /// <summary>Whether another row's best move could take units from the cell.</summary>
         public bool CanSend(int cell) => state.Available(cell) > 0;

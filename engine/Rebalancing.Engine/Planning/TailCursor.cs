@@ -9,8 +9,7 @@ namespace Rebalancing.Engine.Planning;
 /// <remarks>
 /// Every value is bit-identical to <c>SellThrough.Tail(mu, k)</c>: the same <see cref="SellThrough.TailWalker"/>
 /// steps, 1 for ranks below 1, 0 for every rank when <c>mu &lt;= 0</c>, and 0 from the first zero step on (Tail stops
-/// walking there, even where a later step would be positive again). The running sum of the values up to the first
-/// zero is <see cref="SellThrough.ExpectedSales"/>, added in the same order.
+/// walking there, even where a later step would be positive again).
 /// </remarks>
 internal struct TailCursor
 {
@@ -60,31 +59,5 @@ internal struct TailCursor
         }
 
         return current;
-    }
-
-    /// <summary>
-    /// <c>SellThrough.ExpectedSales(mu, x)</c> on a fresh cursor, leaving it at rank <paramref name="x"/> (or at the first
-    /// zero) so the tails of the next ranks can follow.
-    /// </summary>
-    public double ExpectedSales(int x)
-    {
-        var sum = 0.0;
-        if (noDemand)
-        {
-            return sum;
-        }
-
-        for (var k = 1; k <= x; k++)
-        {
-            var tail = TailAt(k);
-            if (tail == 0)
-            {
-                break;
-            }
-
-            sum += tail;
-        }
-
-        return sum;
     }
 }

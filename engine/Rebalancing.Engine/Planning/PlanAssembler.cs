@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Rebalancing.Engine.Plans;
@@ -14,37 +17,71 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class PlanAssembler
 {
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Plan Assemble(PlanState state)
     {
         var context = state.Context;
+        var snapshot = context.Snapshot;
         var initial = new PlanState(context);
-        var moves = state.Moves.Where(m => m.Quantity > 0).ToList();
-
-        // Value gain per style, over the blocks the plan touched.
-        var touchedBlocks = moves.SelectMany(m => new[] { context.CellBlock[m.FromCell], context.CellBlock[m.ToCell] }).Distinct().Order().ToList();
-        var styleGain = new Dictionary<int, double>();
-        var valueGain = 0.0;
-        foreach (var block in touchedBlocks)
+        var moves = new List<PlannedMove>(state.Moves.Count);
+        foreach (var m in state.Moves)
         {
-            var gain = state.BlockValue(block) - initial.BlockValue(block);
-            valueGain += gain;
-            var style = context.BlockStyle[block];
-            styleGain[style] = styleGain.GetValueOrDefault(style) + gain;
+            if (m.Quantity > 0)
+            {
+                moves.Add(m);
+            }
         }
 
-        var styleUnits = moves.GroupBy(m => Style(context, m)).ToDictionary(g => g.Key, g => g.Sum(m => (double)m.Quantity));
-        var routeUnits = moves.GroupBy(m => Route(context, m)).ToDictionary(g => g.Key, g => g.Sum(m => (double)m.Quantity));
+        // Value gain per style, over the blocks the plan touched, in block order.
+        var touched = new bool[context.BlockCount];
+        foreach (var m in moves)
+        {
+            touched[context.CellBlock[m.FromCell]] = true;
+            touched[context.CellBlock[m.ToCell]] = true;
+        }
+
+        var styleGain = new double[snapshot.Styles.Length];
+        var valueGain = 0.0;
+        for (var block = 0; block < context.BlockCount; block++)
+        {
+            if (touched[block])
+            {
+                var gain = state.BlockValue(block) - initial.BlockValue(block);
+                valueGain += gain;
+                styleGain[context.BlockStyle[block]] += gain;
+            }
+        }
+
+        // Unit counts are whole numbers, so adding them as integers gives the same doubles in any order.
+        var styleUnits = new long[snapshot.Styles.Length];
+        var routeUnits = new Dictionary<(int, int), long>();
+        foreach (var m in moves)
+        {
+            styleUnits[Style(context, m)] += m.Quantity;
+            var route = Route(context, m);
+            routeUnits[route] = routeUnits.GetValueOrDefault(route) + m.Quantity;
+        }
+
         var freight = state.Freight();
 
         // Sort by id first so that rounding remainders go to the same moves whatever order the passes produced.
-        var rows = moves.Select(m => (Move: m, Id: MoveId(context, m))).OrderBy(x => x.Id, StringComparer.Ordinal).ToList();
-        var gp = new double[rows.Count];
-        var fr = new double[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var ids = new string[moves.Count];
+        var idBits = new long[moves.Count];
+        for (var i = 0; i < moves.Count; i++)
         {
-            var m = rows[i].Move;
+            ids[i] = MoveId(context, moves[i], out idBits[i]);
+        }
+
+        var order = OrderById(moves, ids, idBits);
+        var gp = new double[order.Length];
+        var fr = new double[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            var m = moves[order[i]];
             var style = Style(context, m);
-            gp[i] = styleGain.GetValueOrDefault(style) * m.Quantity / styleUnits[style];
+            gp[i] = styleGain[style] * m.Quantity / styleUnits[style];
             var route = Route(context, m);
             var price = state.Routes[route].Price;
             fr[i] = (m.Quantity * price.CostPerUnit) + (price.CostPerShipment * m.Quantity / routeUnits[route]);
@@ -52,10 +89,10 @@ internal static class PlanAssembler
 
         var gpCents = Cents.Distribute(gp, valueGain);
         var freightCents = Cents.Distribute(fr, freight);
-        var planMoves = ImmutableArray.CreateBuilder<PlanMove>(rows.Count);
-        for (var i = 0; i < rows.Count; i++)
+        var planMoves = ImmutableArray.CreateBuilder<PlanMove>(order.Length);
+        for (var i = 0; i < order.Length; i++)
         {
-            planMoves.Add(ToPlanMove(state, initial, rows[i].Move, rows[i].Id, gpCents[i], freightCents[i]));
+            planMoves.Add(ToPlanMove(state, initial, moves[order[i]], ids[order[i]], gpCents[i], freightCents[i]));
         }
 
         var blocked = ReasonClassifier.Classify(state);
@@ -75,15 +112,81 @@ internal static class PlanAssembler
 
     private static (int, int) Route(PlanContext context, PlannedMove m) => (context.CellNode[m.FromCell], context.CellNode[m.ToCell]);
 
-    /// <summary>A stable id: the pass, then 12 hex digits of SHA-256 over (from, to, SKU); never a counter.</summary>
-    private static string MoveId(PlanContext context, PlannedMove m)
+    /// <summary>
+    /// Move indices sorted by id, ordinal, equal ids in their original order (as the stable sort of the moves was).
+    /// </summary>
+    /// <remarks>
+    /// An id is <c>M</c>, the pass, <c>-</c> and 12 lowercase hex digits. With one-digit passes every id has the same
+    /// length, and ordinal order is the order of (pass, the 48 hashed bits as a number) since <c>0-9</c> sort before
+    /// <c>a-f</c>: the ids are compared as integers. Any other pass falls back to comparing the strings.
+    /// </remarks>
+    private static int[] OrderById(List<PlannedMove> moves, string[] ids, long[] idBits)
     {
-        var snapshot = context.Snapshot;
-        var key = $"{snapshot.Nodes[context.CellNode[m.FromCell]].Id}\u001f{snapshot.Nodes[context.CellNode[m.ToCell]].Id}\u001f{snapshot.Products[context.CellSku[m.FromCell]].Sku}";
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        return $"M{m.Pass}-{Convert.ToHexStringLower(hash, 0, 6)}";
+        var order = new int[moves.Count];
+        var keys = new long[moves.Count];
+        var numeric = true;
+        for (var i = 0; i < moves.Count; i++)
+        {
+            order[i] = i;
+            var pass = moves[i].Pass;
+            numeric &= pass is >= 0 and <= 9;
+            keys[i] = numeric ? ((long)pass << 48) | idBits[i] : 0;
+        }
+
+        if (numeric)
+        {
+            Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+        }
+        else
+        {
+            Array.Sort(order, (a, b) =>
+            {
+                var byId = string.CompareOrdinal(ids[a], ids[b]);
+                return byId != 0 ? byId : a.CompareTo(b);
+            });
+        }
+
+        return order;
     }
 
+    /// <summary>
+    /// A stable id: the pass, then 12 hex digits of SHA-256 over (from, to, SKU); never a counter. Also gives those
+    /// 48 bits as a number, for sorting.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string MoveId(PlanContext context, PlannedMove m, out long idBits)
+    {
+        var snapshot = context.Snapshot;
+        var from = snapshot.Nodes[context.CellNode[m.FromCell]].Id;
+        var to = snapshot.Nodes[context.CellNode[m.ToCell]].Id;
+        var sku = snapshot.Products[context.CellSku[m.FromCell]].Sku;
+
+        // The UTF-8 of "from\u001fto\u001fsku", encoded piece by piece: whole strings, so no surrogate pair is split.
+        var length = Encoding.UTF8.GetByteCount(from) + Encoding.UTF8.GetByteCount(to) + Encoding.UTF8.GetByteCount(sku) + 2;
+        var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
+        var key = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        var n = Encoding.UTF8.GetBytes(from, key);
+        key[n++] = 0x1f;
+        n += Encoding.UTF8.GetBytes(to, key[n..]);
+        key[n++] = 0x1f;
+        Encoding.UTF8.GetBytes(sku, key[n..]);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(key, hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        idBits = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            idBits = (idBits << 8) | hash[i];
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"M{m.Pass}-{Convert.ToHexStringLower(hash[..6])}");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PlanMove ToPlanMove(PlanState state, PlanState initial, PlannedMove m, string id, long gpCents, long freightCents)
     {
         var context = state.Context;
@@ -132,6 +235,7 @@ internal static class PlanAssembler
             elevated ? ApprovalLevel.Elevated : ApprovalLevel.Standard);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PlanKpis Kpis(PlanState state)
     {
         var context = state.Context;

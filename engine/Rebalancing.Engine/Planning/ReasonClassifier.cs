@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Plans;
 using Rebalancing.Engine.Reasons;
@@ -14,27 +15,68 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class ReasonClassifier
 {
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ImmutableArray<BlockedRow> Classify(PlanState state)
     {
         var context = state.Context;
         var snapshot = context.Snapshot;
-        var rows = ImmutableArray.CreateBuilder<BlockedRow>();
-        var marginals = new Marginals(state);
+        var untouched = new List<int>();
         for (var c = 0; c < context.CellCount; c++)
         {
-            if (context.CellRow[c] < 0 || state.Role[c] != CellRole.None)
+            if (context.CellRow[c] >= 0 && state.Role[c] == CellRole.None)
             {
-                continue;
+                untouched.Add(c);
             }
+        }
 
+        // Cells are ordered by (node, style, size); the file is ordered by (node, SKU), both ordinal. Ranking the ids
+        // once sorts the rows by two integers (each (node, SKU) is one cell, so no two keys tie). Why reads the state
+        // and puts back what it tries, so the order rows are classified in does not matter.
+        var nodeRank = OrdinalRanks(snapshot.Nodes.Length, i => snapshot.Nodes[i].Id);
+        var skuRank = OrdinalRanks(snapshot.Products.Length, i => snapshot.Products[i].Sku);
+        var keys = new long[untouched.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var c = untouched[i];
+            keys[i] = ((long)nodeRank[context.CellNode[c]] * snapshot.Products.Length) + skuRank[context.CellSku[c]];
+        }
+
+        var cells = untouched.ToArray();
+        Array.Sort(keys, cells);
+
+        var marginals = new Marginals(state);
+        var rows = ImmutableArray.CreateBuilder<BlockedRow>(cells.Length);
+        foreach (var c in cells)
+        {
             var (pass, code, detail) = Why(state, marginals, c);
             rows.Add(new BlockedRow(snapshot.Nodes[context.CellNode[c]].Id, snapshot.Products[context.CellSku[c]].Sku, pass, code, detail));
         }
 
-        // Cells are ordered by (node, style, size); the file is ordered by (node, SKU).
-        return [.. rows.OrderBy(r => r.NodeId, StringComparer.Ordinal).ThenBy(r => r.Sku, StringComparer.Ordinal)];
+        return rows.MoveToImmutable();
     }
 
+    /// <summary>Each index's rank when the indices are sorted by their id, ordinal.</summary>
+    private static int[] OrdinalRanks(int count, Func<int, string> id)
+    {
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => string.CompareOrdinal(id(a), id(b)));
+        var rank = new int[count];
+        for (var r = 0; r < count; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        return rank;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Pass, ReasonCode Code, string Detail) Why(PlanState state, Marginals marginals, int cell)
     {
         var context = state.Context;
@@ -56,11 +98,11 @@ internal static class ReasonClassifier
                 return state.Position(cell) > 0 && !StyleHasDemand(context, context.CellBlock[cell])
                     ? (2, ReasonCode.NoDemand, "no demand for the SKU or its style at this store")
                     : state.Position(cell) > 0
-                        ? (2, ReasonCode.NoSurplus, Invariant($"position {state.Position(cell)}, movable {available} (reserved or protected)"))
+                        ? (2, ReasonCode.NoSurplus, string.Create(CultureInfo.InvariantCulture, $"position {state.Position(cell)}, movable {available} (reserved or protected)"))
                         : (2, ReasonCode.NoDemand, "no demand and no stock");
             }
 
-            return (defaultPass, ReasonCode.NoSurplus, Invariant($"on hand {OnHand(context, cell)}, movable {available} after reserved and protected units"));
+            return (defaultPass, ReasonCode.NoSurplus, string.Create(CultureInfo.InvariantCulture, $"on hand {OnHand(context, cell)}, movable {available} after reserved and protected units"));
         }
 
         var asSender = canSend ? BestCounterpart(state, marginals, cell, sending: true) : null;
@@ -106,41 +148,41 @@ internal static class ReasonClassifier
 
         if ((c.Sending && context.ReceivedRecently.Contains((nodeIndex, sku))) || (!c.Sending && context.SentRecently.Contains((nodeIndex, sku))))
         {
-            return (pass, ReasonCode.CooldownActive, Invariant($"a recent move within cooldown_days {context.PolicyOf(cell).CooldownDays}"));
+            return (pass, ReasonCode.CooldownActive, string.Create(CultureInfo.InvariantCulture, $"a recent move within cooldown_days {context.PolicyOf(cell).CooldownDays}"));
         }
 
         if (state.ChangeCapLeft[sku] < minQuantity)
         {
-            return (pass, ReasonCode.ChangeCapReached, Invariant($"{Math.Max(0, state.ChangeCapLeft[sku])} units left under change_cap_units_per_sku, minimum move {minQuantity}"));
+            return (pass, ReasonCode.ChangeCapReached, string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, state.ChangeCapLeft[sku])} units left under change_cap_units_per_sku, minimum move {minQuantity}"));
         }
 
         if (node.IsStore && state.Position(cell) > 0 && state.HoldsAny(context.CellBlock[cell]) && !state.IsViable(context.CellBlock[cell]) && context.PolicyOf(cell).Pass3Enabled)
         {
-            return (3, ReasonCode.FragmentLeftInPlace, Invariant($"{product.Style} is a fragment at {node.Id}; pass 3 found no consolidation that pays its freight"));
+            return (3, ReasonCode.FragmentLeftInPlace, string.Create(CultureInfo.InvariantCulture, $"{product.Style} is a fragment at {node.Id}; pass 3 found no consolidation that pays its freight"));
         }
 
         var freeCapacity = state.FreeCapacity(context.CellNode[receiverCell]);
         if (freeCapacity < minQuantity)
         {
-            return (pass, ReasonCode.CapacityFull, Invariant($"receiver {receiver.Id} has room for {Math.Max(0, freeCapacity)}, minimum move {minQuantity}"));
+            return (pass, ReasonCode.CapacityFull, string.Create(CultureInfo.InvariantCulture, $"receiver {receiver.Id} has room for {Math.Max(0, freeCapacity)}, minimum move {minQuantity}"));
         }
 
         var from = context.CellNode[senderCell];
         var to = context.CellNode[receiverCell];
         if (state.RouteRoomLeft(from, to) < minQuantity)
         {
-            return (pass, ReasonCode.RouteCapReached, Invariant($"route {sender.Id}->{receiver.Id} has {Math.Max(0, state.RouteRoomLeft(from, to))} units left"));
+            return (pass, ReasonCode.RouteCapReached, string.Create(CultureInfo.InvariantCulture, $"route {sender.Id}->{receiver.Id} has {Math.Max(0, state.RouteRoomLeft(from, to))} units left"));
         }
 
         var receiverBlock = context.CellBlock[receiverCell];
         if (!state.IsViable(receiverBlock) && !BecomesViable(state, receiverCell, minQuantity))
         {
-            return (pass, ReasonCode.SizeRunNotViableAtDestination, Invariant($"{product.Style} is not a viable run at {receiver.Id}"));
+            return (pass, ReasonCode.SizeRunNotViableAtDestination, string.Create(CultureInfo.InvariantCulture, $"{product.Style} is not a viable run at {receiver.Id}"));
         }
 
         if (sender.IsStore && BreaksSource(state, senderCell, Math.Min(minQuantity, state.Available(senderCell))))
         {
-            return (2, ReasonCode.BreaksSourceSizeRun, Invariant($"{product.Style} would stop being a viable run at {sender.Id}"));
+            return (2, ReasonCode.BreaksSourceSizeRun, string.Create(CultureInfo.InvariantCulture, $"{product.Style} would stop being a viable run at {sender.Id}"));
         }
 
         var maxQuantity = storeToStore
@@ -149,7 +191,7 @@ internal static class ReasonClassifier
         var (units, gain) = ProfitableUnits(state, senderCell, receiverCell, c.CostPerUnit, Math.Max(minQuantity, maxQuantity));
         if (units < minQuantity && gain > 0)
         {
-            return (pass, ReasonCode.BelowMinQuantity, Invariant($"{units} units would gain, minimum move {minQuantity}"));
+            return (pass, ReasonCode.BelowMinQuantity, string.Create(CultureInfo.InvariantCulture, $"{units} units would gain, minimum move {minQuantity}"));
         }
 
         var quantity = Math.Max(minQuantity, units);
@@ -158,7 +200,7 @@ internal static class ReasonClassifier
         var freight = (quantity * c.CostPerUnit) + shipment;
         if (uplift <= freight)
         {
-            return (pass, ReasonCode.FreightExceedsUplift, Invariant($"gain {uplift:0.00} <= freight {freight:0.00} for {quantity} units"));
+            return (pass, ReasonCode.FreightExceedsUplift, string.Create(CultureInfo.InvariantCulture, $"gain {uplift:0.00} <= freight {freight:0.00} for {quantity} units"));
         }
 
         if (storeToStore && sender.ClusterIndex != receiver.ClusterIndex)
@@ -166,17 +208,76 @@ internal static class ReasonClassifier
             var ratio = Math.Max(senderPolicy.InterClusterMinUpliftRatio, receiverPolicy.InterClusterMinUpliftRatio);
             if (uplift < ratio * freight)
             {
-                return (2, ReasonCode.InterClusterUpliftTooLow, Invariant($"gain {uplift:0.00} < {ratio} x freight {freight:0.00}"));
+                return (2, ReasonCode.InterClusterUpliftTooLow, string.Create(CultureInfo.InvariantCulture, $"gain {uplift:0.00} < {ratio} x freight {freight:0.00}"));
             }
         }
 
-        return (pass, ReasonCode.Balanced, Invariant($"best move {sender.Id}->{receiver.Id}: gain {uplift:0.00}, freight {freight:0.00}, but the plan's rules and better uses left nothing to move"));
+        return (pass, ReasonCode.Balanced, string.Create(CultureInfo.InvariantCulture, $"best move {sender.Id}->{receiver.Id}: gain {uplift:0.00}, freight {freight:0.00}, but the plan's rules and better uses left nothing to move"));
     }
 
     private readonly record struct Counterpart(bool Sending, int Other, double NetPerUnit, double CostPerUnit, double Shipment);
 
     /// <summary>The counterpart with the best net marginal gain per unit for one unit moved.</summary>
+    /// <remarks>
+    /// The best is the first cell in <see cref="PlanContext.CellsOfSku"/> order with the largest
+    /// <c>ReceiveGain - SendLoss - cost per unit</c>. The candidates are visited by their own marginal, best first,
+    /// with ties to the earlier cell; once even the cheapest route out of (or into) the row's node cannot lift a
+    /// candidate to the best found, no later one can, and the scan stops.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Counterpart? BestCounterpart(PlanState state, Marginals marginals, int cell, bool sending)
+    {
+        if (!marginals.CanPrune)
+        {
+            return BestCounterpartByScan(state, marginals, cell, sending);
+        }
+
+        var context = state.Context;
+        var node = context.CellNode[cell];
+        var candidates = sending ? marginals.ReceiversOf(context.CellSku[cell]) : marginals.SendersOf(context.CellSku[cell]);
+        var own = sending ? marginals.SendLoss[cell] : marginals.ReceiveGain[cell];
+        var cheapest = sending ? marginals.CheapestOut[node] : marginals.CheapestIn[node];
+        var best = -1;
+        var bestNet = 0.0;
+        foreach (var other in candidates)
+        {
+            // Written as net is, with the cheapest route for this one: rounding is monotone, so no candidate after
+            // this one (its marginal no better) can reach more than this bound.
+            var bound = sending
+                ? marginals.ReceiveGain[other] - own - cheapest
+                : own - marginals.SendLoss[other] - cheapest;
+            if (best >= 0 && bound < bestNet)
+            {
+                break;
+            }
+
+            var otherNode = context.CellNode[other];
+            if (otherNode == node)
+            {
+                continue;
+            }
+
+            var net = sending
+                ? marginals.ReceiveGain[other] - own - marginals.CostPerUnit(node, otherNode)
+                : own - marginals.SendLoss[other] - marginals.CostPerUnit(otherNode, node);
+            if (best < 0 || net > bestNet || (net == bestNet && other < best))
+            {
+                best = other;
+                bestNet = net;
+            }
+        }
+
+        if (best < 0)
+        {
+            return null;
+        }
+
+        var price = sending ? context.Route(node, context.CellNode[best]) : context.Route(context.CellNode[best], node);
+        return new Counterpart(sending, best, bestNet, price.CostPerUnit, price.CostPerShipment);
+    }
+
+    /// <summary>The plain scan, in <see cref="PlanContext.CellsOfSku"/> order: used when a marginal or a route cost is not finite.</summary>
+    private static Counterpart? BestCounterpartByScan(PlanState state, Marginals marginals, int cell, bool sending)
     {
         var context = state.Context;
         var node = context.CellNode[cell];
@@ -189,11 +290,10 @@ internal static class ReasonClassifier
                 continue;
             }
 
-            var otherInfo = context.Snapshot.Nodes[otherNode];
             int senderCell, receiverCell;
             if (sending)
             {
-                if (!otherInfo.IsStore || context.CellRate[other] <= 0 || state.Role[other] == CellRole.Sender)
+                if (!marginals.CanReceive(other))
                 {
                     continue;
                 }
@@ -202,7 +302,7 @@ internal static class ReasonClassifier
             }
             else
             {
-                if (state.Available(other) <= 0)
+                if (!marginals.CanSend(other))
                 {
                     continue;
                 }
@@ -223,12 +323,23 @@ internal static class ReasonClassifier
 
     /// <summary>
     /// The final state's full-price value of each cell's next unit received and last unit sent, computed once: every
-    /// untouched row compares itself with every other cell of its SKU.
+    /// untouched row compares itself with the other cells of its SKU. With them, per SKU, the cells that could
+    /// receive (best gain first) and send (least loss first), and the per-unit cost of every route.
     /// </summary>
     private sealed class Marginals
     {
+        private readonly PlanState state;
+        private readonly int nodeCount;
+        private readonly double[] routeCost;
+        private readonly int[] receiverStart;
+        private readonly int[] receivers;
+        private readonly int[] senderStart;
+        private readonly int[] senders;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Marginals(PlanState state)
         {
+            this.state = state;
             var context = state.Context;
             var viable = new bool[context.BlockCount];
             for (var b = 0; b < context.BlockCount; b++)
@@ -238,19 +349,105 @@ internal static class ReasonClassifier
 
             ReceiveGain = new double[context.CellCount];
             SendLoss = new double[context.CellCount];
+            var finite = true;
             for (var c = 0; c < context.CellCount; c++)
             {
                 var mu = viable[context.CellBlock[c]] ? context.CellMeanViable[c] : context.CellMeanFragment[c];
                 var scale = context.CellMarkdown[c] * context.CellPrice[c];
                 var position = state.Position(c);
-                ReceiveGain[c] = scale * SellThrough.Tail(mu, position + 1);
-                SendLoss[c] = scale * SellThrough.Tail(mu, position);
+                var tails = new TailCursor(mu);
+                SendLoss[c] = scale * tails.TailAt(position);
+                ReceiveGain[c] = scale * tails.TailAt(position + 1);
+                finite &= double.IsFinite(SendLoss[c]) && double.IsFinite(ReceiveGain[c]);
             }
+
+            nodeCount = context.Snapshot.Nodes.Length;
+            routeCost = new double[nodeCount * nodeCount];
+            CheapestOut = new double[nodeCount];
+            CheapestIn = new double[nodeCount];
+            Array.Fill(CheapestOut, double.PositiveInfinity);
+            Array.Fill(CheapestIn, double.PositiveInfinity);
+            for (var from = 0; from < nodeCount; from++)
+            {
+                for (var to = 0; to < nodeCount; to++)
+                {
+                    if (from != to)
+                    {
+                        var cost = context.Route(from, to).CostPerUnit;
+                        routeCost[(from * nodeCount) + to] = cost;
+                        finite &= double.IsFinite(cost);
+                        CheapestOut[from] = Math.Min(CheapestOut[from], cost);
+                        CheapestIn[to] = Math.Min(CheapestIn[to], cost);
+                    }
+                }
+            }
+
+            CanPrune = finite;
+            var skuCount = context.Snapshot.Products.Length;
+            // Receivers by gain, largest first (negating is exact); senders by loss, smallest first. Equal keys
+            // may come in any order: the search settles ties by cell and only stops on a strictly smaller bound.
+            (receiverStart, receivers) = Candidates(context, skuCount, CanReceive, c => -ReceiveGain[c]);
+            (senderStart, senders) = Candidates(context, skuCount, CanSend, c => SendLoss[c]);
         }
 
         public double[] ReceiveGain { get; }
 
         public double[] SendLoss { get; }
+
+        /// <summary>Per node, the cheapest per-unit cost of a route out of it and into it: lower bounds for pruning.</summary>
+        public double[] CheapestOut { get; }
+
+        /// <inheritdoc cref="CheapestOut"/>
+        public double[] CheapestIn { get; }
+
+        /// <summary>Whether every marginal and route cost is finite, so the bounds order candidates soundly.</summary>
+        public bool CanPrune { get; }
+
+        public double CostPerUnit(int from, int to) => routeCost[(from * nodeCount) + to];
+
+        /// <summary>Whether another row's best move could send to the cell: a store with demand that has not sent.</summary>
+        /// <remarks>Written as the negation of <c>rate &lt;= 0</c>, the test the rules use, so a NaN rate counts alike.</remarks>
+        public bool CanReceive(int cell) =>
+            state.Context.IsStore(state.Context.CellNode[cell]) && !(state.Context.CellRate[cell] <= 0) && state.Role[cell] != CellRole.Sender;
+
+        /// <summary>Whether another row's best move could take units from the cell.</summary>
+        public bool CanSend(int cell) => state.Available(cell) > 0;
+
+        public ReadOnlySpan<int> ReceiversOf(int sku) => receivers.AsSpan(receiverStart[sku], receiverStart[sku + 1] - receiverStart[sku]);
+
+        public ReadOnlySpan<int> SendersOf(int sku) => senders.AsSpan(senderStart[sku], senderStart[sku + 1] - senderStart[sku]);
+
+        private static (int[] Start, int[] Cells) Candidates(PlanContext context, int skuCount, Func<int, bool> eligible, Func<int, double> key)
+        {
+            var start = new int[skuCount + 1];
+            var cells = new List<int>();
+            for (var sku = 0; sku < skuCount; sku++)
+            {
+                start[sku] = cells.Count;
+                foreach (var c in context.CellsOfSku(sku))
+                {
+                    if (eligible(c))
+                    {
+                        cells.Add(c);
+                    }
+                }
+            }
+
+            start[skuCount] = cells.Count;
+            var ordered = cells.ToArray();
+            var keys = new double[ordered.Length];
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                keys[i] = key(ordered[i]);
+            }
+
+            for (var sku = 0; sku < skuCount; sku++)
+            {
+                Array.Sort(keys, ordered, start[sku], start[sku + 1] - start[sku]);
+            }
+
+            return (start, ordered);
+        }
     }
 
     private static double Mean(PlanState state, int cell)
@@ -264,6 +461,7 @@ internal static class ReasonClassifier
     /// The runs are taken as they stand after the first unit moves (a later unit changes presence only if it empties
     /// the sender); the tails of both ends are then walked once.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Units, double Gain) ProfitableUnits(PlanState state, int senderCell, int receiverCell, double costPerUnit, int maxQuantity)
     {
         // One row moves at most the largest quantity the rules allow; counting further units decides nothing.
@@ -308,14 +506,28 @@ internal static class ReasonClassifier
     private static double Uplift(PlanState state, int senderCell, int receiverCell, int quantity)
     {
         var context = state.Context;
-        var blocks = new[] { context.CellBlock[senderCell], context.CellBlock[receiverCell] }.Distinct().ToArray();
-        var before = blocks.Sum(state.BlockValue);
+        var senderBlock = context.CellBlock[senderCell];
+        var receiverBlock = context.CellBlock[receiverCell];
+        var before = BlocksValue(state, senderBlock, receiverBlock);
         state.Delta[senderCell] -= quantity;
         state.Delta[receiverCell] += quantity;
-        var after = blocks.Sum(state.BlockValue);
+        var after = BlocksValue(state, senderBlock, receiverBlock);
         state.Delta[senderCell] += quantity;
         state.Delta[receiverCell] -= quantity;
         return after - before;
+    }
+
+    /// <summary>The value of one or two distinct blocks, added in that order (a block value is never -0, so starting from it equals starting from 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double BlocksValue(PlanState state, int first, int second)
+    {
+        var value = state.BlockValue(first);
+        if (second != first)
+        {
+            value += state.BlockValue(second);
+        }
+
+        return value;
     }
 
     /// <summary>
@@ -381,6 +593,4 @@ internal static class ReasonClassifier
 
     private static int OnHand(PlanContext context, int cell) =>
         context.CellRow[cell] >= 0 ? context.Snapshot.Inventory.OnHand[context.CellRow[cell]] : 0;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,10 +17,17 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class PlanAssembler
 {
+    /// <summary>The parts of a plan that depend on the input alone, worked out before the plan (or alongside it).</summary>
+    internal sealed record InputWork(double UpperBound, Plans.DeterminismHash.PreparedInput Hashes)
+    {
+        public static InputWork For(PlanContext context) =>
+            new(Quality.UpperBound.Compute(context), Plans.DeterminismHash.PrepareInput(context.Snapshot, context.Policy));
+    }
+
     // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
     // run most of it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Plan Assemble(PlanState state)
+    public static Plan Assemble(PlanState state, InputWork? inputWork = null)
     {
         var context = state.Context;
         var snapshot = context.Snapshot;
@@ -105,7 +112,8 @@ internal static class PlanAssembler
             freightCents.Sum(),
             Kpis(initial),
             Kpis(state),
-            Quality.UpperBound.Compute(context));
+            inputWork?.UpperBound ?? Quality.UpperBound.Compute(context),
+            inputWork?.Hashes);
     }
 
     private static int Style(PlanContext context, PlannedMove m) => context.Snapshot.Products[context.CellSku[m.ToCell]].StyleIndex;

@@ -92,6 +92,9 @@ public sealed class PlanningSession
     /// </remarks>
     internal Plan Run(bool parallel, IProgress<PlanStage>? progress = null)
     {
+        // The upper bound and the input's hashes depend on the input alone: with a second core they are worked out
+        // while the passes run (most of the passes use one core), and assembly only waits for what is left.
+        var inputWork = parallel ? Task.Run(() => PlanAssembler.InputWork.For(context)) : null;
         var afterPass1 = Rebuild(WarehousePushPass.Run(new PlanState(context)).Moves);
         progress?.Report(PlanStage.WarehousePush);
         var clusterCount = context.Snapshot.Clusters.Length;
@@ -133,7 +136,7 @@ public sealed class PlanningSession
         progress?.Report(PlanStage.StoreTransfersAcross);
         var afterPass3 = Rebuild(Stages.Consolidate(afterPass2).Moves);
         progress?.Report(PlanStage.Consolidation);
-        var plan = PlanAssembler.Assemble(afterPass3);
+        var plan = PlanAssembler.Assemble(afterPass3, inputWork is null ? PlanAssembler.InputWork.For(context) : inputWork.GetAwaiter().GetResult());
         progress?.Report(PlanStage.Assembly);
         return plan;
     }

@@ -55,15 +55,64 @@ public static class DeterminismHash
         text.Flush();
     }
 
-    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
-    // run most of it.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// Hashes everything that comes before the plan: the input hash, and the determinism hash's canonical text up to
+    /// the end of the input. Neither depends on the plan, so a caller can work them out while the passes run and
+    /// finish the determinism hash with <see cref="Plan"/>'s moves and reasons afterwards.
+    /// </summary>
+    internal static PreparedInput PrepareInput(Snapshot snapshot, Policy policy)
+    {
+        var text = new CanonicalText(sink: null);
+        WritePrefix(text, EngineInfo.Version, snapshot, policy);
+        return new PreparedInput(snapshot, policy, OfInput(snapshot, policy), text);
+    }
+
+    /// <summary>The determinism hash of a plan whose input <paramref name="prepared"/> hashed already.</summary>
+    internal static string OfPlan(Plan plan, PreparedInput prepared)
+    {
+        if (!ReferenceEquals(prepared.Snapshot, plan.Snapshot) || !ReferenceEquals(prepared.Policy, plan.Policy) || plan.EngineVersion != EngineInfo.Version)
+        {
+            throw new ArgumentException("the prepared input is not this plan's", nameof(prepared));
+        }
+
+        using var text = prepared.TakeText();
+        WritePlan(text, plan);
+        return text.FinishHash();
+    }
+
+    /// <summary>The input's hashes, computed ahead of the plan (<see cref="PrepareInput"/>); the text is used once.</summary>
+    internal sealed class PreparedInput(Snapshot snapshot, Policy policy, string inputHash, CanonicalText text)
+    {
+        private CanonicalText? text = text;
+
+        public Snapshot Snapshot { get; } = snapshot;
+
+        public Policy Policy { get; } = policy;
+
+        public string InputHash { get; } = inputHash;
+
+        public CanonicalText TakeText() => Interlocked.Exchange(ref text, null) ?? throw new InvalidOperationException("the prepared input was used already");
+    }
+
     private static void WriteCanonical(CanonicalText w, Plan plan)
+    {
+        WritePrefix(w, plan.EngineVersion, plan.Snapshot, plan.Policy);
+        WritePlan(w, plan);
+    }
+
+    private static void WritePrefix(CanonicalText w, string engineVersion, Snapshot snapshot, Policy policy)
     {
         w.Raw(FormatLine);
         w.Raw("\n");
-        Line(w, "engine_version", plan.EngineVersion);
-        WriteInput(w, plan.Snapshot, plan.Policy);
+        Line(w, "engine_version", engineVersion);
+        WriteInput(w, snapshot, policy);
+    }
+
+    // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
+    // run most of it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WritePlan(CanonicalText w, Plan plan)
+    {
         w.Raw("[moves]\n");
         foreach (var m in plan.Moves)
         {
@@ -198,7 +247,7 @@ public static class DeterminismHash
     /// an absent value empty, integers invariant, decimals in shortest round-trip form (<c>"R"</c>), money from cents
     /// with two decimals, instants in UTC with seven fractional digits, dates <c>yyyy-MM-dd</c>.
     /// </remarks>
-    private sealed class CanonicalText : IDisposable
+    internal sealed class CanonicalText : IDisposable
     {
         private const int Capacity = 1 << 15;
 

@@ -17,7 +17,8 @@ public sealed class Plan
         long freightCostCents,
         PlanKpis before,
         PlanKpis after,
-        double upperBound)
+        double upperBound,
+        DeterminismHash.PreparedInput? preparedInput = null)
     {
         Snapshot = snapshot;
         Policy = policy;
@@ -28,8 +29,8 @@ public sealed class Plan
         KpisBefore = before;
         KpisAfter = after;
         UpperBoundCents = Math.Max(0, (long)Math.Round(upperBound * 100.0, MidpointRounding.AwayFromZero));
-        InputHash = DeterminismHash.OfInput(snapshot, policy);
-        Hash = DeterminismHash.OfPlan(this);
+        InputHash = preparedInput?.InputHash ?? DeterminismHash.OfInput(snapshot, policy);
+        Hash = preparedInput is null ? DeterminismHash.OfPlan(this) : DeterminismHash.OfPlan(this, preparedInput);
     }
 
     /// <summary>The snapshot planned from.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Passes.Shared;
 using Rebalancing.Engine.Planning;
@@ -72,6 +73,7 @@ internal static class ConsolidationPass
         private bool IsFragment(int block) => !state.IsViable(block) && state.HoldsAny(block);
 
         /// <summary>Finds the most profitable consolidation; returns its net gain (0 when none pays).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double FindBest()
         {
             var bestGain = 0.0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Planning;
 using Rebalancing.Engine.Valuation;
@@ -47,6 +48,7 @@ internal sealed class TransferSearch
         Array.Fill(cheapestPerUnit, double.NaN);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
         var skuCount = context.Snapshot.Products.Length;
@@ -108,6 +110,7 @@ internal sealed class TransferSearch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EnqueueSku(int sku)
     {
         senders.Clear();
@@ -189,6 +192,7 @@ internal sealed class TransferSearch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TryEnqueuePair(int sender, int receiver, double bound, double loss)
     {
         var from = context.CellNode[sender];
@@ -281,6 +285,7 @@ internal sealed class TransferSearch
     /// complete the receiver's run, the whole block selling at full demand. Zero when the receiver's style has no
     /// demand or one unit cannot make the run viable (the move would leave a fragment).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ReceiverUpperBound(int receiver)
     {
         var receiverBlock = context.CellBlock[receiver];
@@ -346,6 +351,7 @@ internal sealed class TransferSearch
     private readonly record struct Candidate(int Quantity, double Gain, double Key, double ValueGain);
 
     /// <summary>The best quantity for a pair under every rule, its exact gain, and its ranking key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate Evaluate(int sender, int receiver)
     {
         if (state.FindMove(pass, sender, receiver) is not null || !CanSend(sender) || !CanReceive(receiver))
@@ -442,6 +448,7 @@ internal sealed class TransferSearch
     /// moved and no later unit changes them, so each further unit adds the receiver's next full-price sale and
     /// removes the sender's last (the markdown value moves with the unit).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate ExtendAtMargin(int sender, int receiver, int from, double valueAtFrom, int min, int max, double costPerUnit, double shipment, double ratio)
     {
         var count = max - from;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Rebalancing.Engine.Passes.Shared;
 using Rebalancing.Engine.Planning;
 
@@ -64,6 +65,7 @@ internal static class WarehousePushPass
             best = new MoveLeg[sizes];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run()
         {
             if (warehouseBlocks.Count == 0 || storeBlocks.Count == 0)
@@ -140,6 +142,7 @@ internal static class WarehousePushPass
         }
 
         /// <summary>The best action for a store block: (net gain, units, legs in <see cref="best"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (double Gain, int Units, int Legs) BestAction(int block)
         {
             lastQueued = -1;
@@ -233,6 +236,7 @@ internal static class WarehousePushPass
         }
 
         /// <summary>The next push to a store cell: one more unit on its row, or a new row of the minimum push.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool TryLeg(int cell, out MoveLeg leg)
         {
             leg = default;
@@ -314,6 +318,7 @@ internal static class WarehousePushPass
         /// Net gain of legs into a store whose run is already viable: adding units cannot change any run, so only the
         /// receiving cells and the warehouses change value (exactly the block revaluation, without revaluing it).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (double Gain, int Units) EvaluateWithinViableRun(int legs)
         {
             var gain = 0.0;
@@ -333,6 +338,7 @@ internal static class WarehousePushPass
         }
 
         /// <summary>Net gain of the candidate legs: value change at the store and the warehouses, less per-unit freight.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (double Gain, int Units) Evaluate(int block, double before, int legs)
         {
             var gain = 0.0;

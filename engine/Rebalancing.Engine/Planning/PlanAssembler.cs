@@ -27,7 +27,7 @@ internal static class PlanAssembler
     // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
     // run most of it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Plan Assemble(PlanState state, InputWork? inputWork = null)
+    public static Plan Assemble(PlanState state, InputWork? inputWork = null, bool parallel = false)
     {
         var context = state.Context;
         var snapshot = context.Snapshot;
@@ -102,7 +102,7 @@ internal static class PlanAssembler
             planMoves.Add(ToPlanMove(state, initial, moves[order[i]], ids[order[i]], gpCents[i], freightCents[i]));
         }
 
-        var blocked = ReasonClassifier.Classify(state);
+        var blocked = ReasonClassifier.Classify(state, parallel);
         return new Plan(
             context.Snapshot,
             context.Policy,

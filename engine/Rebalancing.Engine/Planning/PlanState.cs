@@ -7,7 +7,7 @@ namespace Rebalancing.Engine.Planning;
 internal sealed class PlanState
 {
     /// <summary>Move rows by (pass, sender cell, receiver cell), the cells packed into one key per pass (hashed often).</summary>
-    private readonly Dictionary<long, PlannedMove>[] moveIndex = [[], [], [], []];
+    private readonly Dictionary<long, PlannedMove>[] moveIndex;
 
     public PlanState(PlanContext context)
     {
@@ -17,11 +17,37 @@ internal sealed class PlanState
         NodeLoad = (long[])context.InitialNodeLoad.Clone();
         ChangeCapLeft = (int[])context.ChangeCapLeft.Clone();
         openRoutesFrom = new List<int>?[context.Snapshot.Nodes.Length];
+        moveIndex = [[], [], [], []];
+        Routes = [];
+        Moves = [];
+        RouteCredit = [];
+        BannedRoutes = [];
+    }
+
+    /// <summary>Shares everything with <paramref name="other"/> but the unit changes, which it copies.</summary>
+    private PlanState(PlanState other, int[] delta)
+    {
+        Context = other.Context;
+        Delta = delta;
+        Role = other.Role;
+        NodeLoad = other.NodeLoad;
+        ChangeCapLeft = other.ChangeCapLeft;
+        Routes = other.Routes;
+        Moves = other.Moves;
+        moveIndex = other.moveIndex;
+        RouteCredit = other.RouteCredit;
+        BannedRoutes = other.BannedRoutes;
+        openRoutesFrom = other.openRoutesFrom;
     }
 
     private PlanState(PlanState other)
     {
         Context = other.Context;
+        moveIndex = [[], [], [], []];
+        Routes = new(other.Routes.Count);
+        Moves = new(other.Moves.Count);
+        RouteCredit = new(other.RouteCredit.Count);
+        BannedRoutes = [];
         Delta = (int[])other.Delta.Clone();
         Role = (CellRole[])other.Role.Clone();
         NodeLoad = (long[])other.NodeLoad.Clone();
@@ -58,7 +84,7 @@ internal sealed class PlanState
 
     public int[] ChangeCapLeft { get; }
 
-    public Dictionary<(int From, int To), RouteUse> Routes { get; } = [];
+    public Dictionary<(int From, int To), RouteUse> Routes { get; }
 
     /// <summary>Per sender node, the receivers of its routes that carry units (in the order they opened).</summary>
     private readonly List<int>?[] openRoutesFrom;
@@ -67,18 +93,24 @@ internal sealed class PlanState
     public ReadOnlySpan<int> OpenRoutesFrom(int from) =>
         openRoutesFrom[from] is { } list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [];
 
-    public List<PlannedMove> Moves { get; } = [];
+    public List<PlannedMove> Moves { get; }
 
     /// <summary>
     /// The value gain each route's moves brought when they were applied, per pass. Gains of successive moves
     /// telescope to the pass's exact total, so "every route's credit pays its freight" implies "the pass pays".
     /// </summary>
-    public Dictionary<(int Pass, int From, int To), double> RouteCredit { get; } = [];
+    public Dictionary<(int Pass, int From, int To), double> RouteCredit { get; }
 
     /// <summary>Routes a pass may not use (their moves did not pay for the shipment).</summary>
-    public HashSet<(int From, int To)> BannedRoutes { get; } = [];
+    public HashSet<(int From, int To)> BannedRoutes { get; }
 
     public PlanState Clone() => new(this);
+
+    /// <summary>
+    /// A reader of this state with unit changes of its own: it may try changes and put them back while other readers
+    /// do the same on other threads. Nothing else may change while readers exist.
+    /// </summary>
+    public PlanState ReaderWithOwnDelta() => new(this, (int[])Delta.Clone());
 
     public int Position(int cell) => Context.CellPosition[cell] + Delta[cell];
 

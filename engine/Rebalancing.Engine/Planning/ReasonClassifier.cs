@@ -15,10 +15,17 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class ReasonClassifier
 {
+    /// <summary>Parts the rows are split into when classifying in parallel (each part copies the unit changes once).</summary>
+    private const int ParallelParts = 8;
+
+    /// <summary>Fewer rows than this are classified on one thread.</summary>
+    private const int ParallelFrom = 4096;
+
+    /// <summary>The reason of every untouched inventory row, sorted by (node, SKU); rows are independent, so workers may share them.</summary>
     // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
     // run most of it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static ImmutableArray<BlockedRow> Classify(PlanState state)
+    public static ImmutableArray<BlockedRow> Classify(PlanState state, bool parallel)
     {
         var context = state.Context;
         var snapshot = context.Snapshot;
@@ -47,14 +54,30 @@ internal static class ReasonClassifier
         Array.Sort(keys, cells);
 
         var marginals = new Marginals(state);
-        var rows = ImmutableArray.CreateBuilder<BlockedRow>(cells.Length);
-        foreach (var c in cells)
+        var rows = new BlockedRow[cells.Length];
+        void ClassifyRange(int first, int end)
         {
-            var (pass, code, detail) = Why(state, marginals, c);
-            rows.Add(new BlockedRow(snapshot.Nodes[context.CellNode[c]].Id, snapshot.Products[context.CellSku[c]].Sku, pass, code, detail));
+            // Why tries changes and puts them back: each worker tries them on unit changes of its own.
+            var reader = parallel ? state.ReaderWithOwnDelta() : state;
+            for (var i = first; i < end; i++)
+            {
+                var c = cells[i];
+                var (pass, code, detail) = Why(reader, marginals, c);
+                rows[i] = new BlockedRow(snapshot.Nodes[context.CellNode[c]].Id, snapshot.Products[context.CellSku[c]].Sku, pass, code, detail);
+            }
         }
 
-        return rows.MoveToImmutable();
+        if (parallel && cells.Length >= ParallelFrom)
+        {
+            var size = (cells.Length + ParallelParts - 1) / ParallelParts;
+            Parallel.For(0, ParallelParts, part => ClassifyRange(part * size, Math.Min(cells.Length, (part + 1) * size)));
+        }
+        else
+        {
+            ClassifyRange(0, cells.Length);
+        }
+
+        return ImmutableArray.Create(rows);
     }
 
     /// <summary>Each index's rank when the indices are sorted by their id, ordinal.</summary>

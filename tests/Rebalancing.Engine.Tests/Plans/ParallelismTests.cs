@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rebalancing.Engine.Planning;
 using Rebalancing.Engine.Policies;
 using Rebalancing.Engine.Tests.Support;
@@ -19,6 +20,27 @@ public class ParallelismTests
 
         Assert.Equal(serial.Hash, parallel.Hash);
         Assert.Equal(serial.Moves.ToList(), parallel.Moves.ToList());
+        Assert.Equal(serial.Blocked.ToList(), parallel.Blocked.ToList());
+    }
+
+    [Fact]
+    public void Plan_OnAGeneratedNetworkLargeEnoughToSplitEveryStage_GivesTheSamePlanAndHashOnOneThread()
+    {
+        // 30 stores x 600 SKUs: thousands of untouched rows, so reasons are classified in parts on several threads,
+        // clusters plan in parallel and the upper bound and input hashes are worked out alongside the passes.
+        var writers = new Dictionary<string, StringWriter>();
+        Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
+            new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = 30, Skus = 600, Seed = 11 },
+            name => writers[name] = new StringWriter(CultureInfo.InvariantCulture));
+        var snapshot = RandomNetwork.Load(writers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
+
+        var serial = new PlanningSession(snapshot, Policy.Default).Run(parallel: false);
+        var parallel = new PlanningSession(snapshot, Policy.Default).Run(parallel: true);
+
+        Assert.True(serial.Blocked.Length >= 4096, $"only {serial.Blocked.Length} untouched rows: the classifier would not split them");
+        Assert.Equal(serial.Hash, parallel.Hash);
+        Assert.Equal(serial.InputHash, parallel.InputHash);
+        Assert.Equal(serial.UpperBoundCents, parallel.UpperBoundCents);
         Assert.Equal(serial.Blocked.ToList(), parallel.Blocked.ToList());
     }
 }

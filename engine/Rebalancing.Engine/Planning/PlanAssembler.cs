@@ -18,10 +18,10 @@ namespace Rebalancing.Engine.Planning;
 internal static class PlanAssembler
 {
     /// <summary>The parts of a plan that depend on the input alone, worked out before the plan (or alongside it).</summary>
-    internal sealed record InputWork(double UpperBound, Plans.DeterminismHash.PreparedInput Hashes)
+    internal sealed record InputWork(double UpperBound, Plans.DeterminismHash.PreparedInput Hashes, PlanKpis KpisBefore)
     {
         public static InputWork For(PlanContext context) =>
-            new(Quality.UpperBound.Compute(context), Plans.DeterminismHash.PrepareInput(context.Snapshot, context.Policy));
+            new(Quality.UpperBound.Compute(context), Plans.DeterminismHash.PrepareInput(context.Snapshot, context.Policy), Kpis(new PlanState(context)));
     }
 
     // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
@@ -110,7 +110,7 @@ internal static class PlanAssembler
             blocked,
             gpCents.Sum(),
             freightCents.Sum(),
-            Kpis(initial),
+            inputWork?.KpisBefore ?? Kpis(initial),
             Kpis(state),
             inputWork?.UpperBound ?? Quality.UpperBound.Compute(context),
             inputWork?.Hashes);

@@ -4,6 +4,8 @@
 # 2. the plan command's phases (medians, ms) from `plan --timings`: process start to the command, load, each pass,
 #    assembly (reasons, bound, hash) and writing the three files.
 # Usage: engine/Rebalancing.Engine.Benchmarks/measure.sh [RUNS] [SIZE ...]   (SIZE = STORESxSKUS, default 40x1000 80x2000)
+# The command measured is the CLI as it ships: published ready-to-run (precompiled, as `dotnet publish` builds a
+# deployed tool or container). MEASURE_BUILD=1 measures the plain `dotnet build` output instead (JIT at every start).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
@@ -13,8 +15,14 @@ sizes=("$@")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-dotnet build -c Release engine/Rebalancing.Cli -nologo -v quiet >/dev/null
-cli="dotnet engine/Rebalancing.Cli/bin/Release/net10.0/rebalance.dll"
+if [ "${MEASURE_BUILD:-0}" = 1 ]; then
+  dotnet build -c Release engine/Rebalancing.Cli -nologo -v quiet >/dev/null
+  cli="dotnet engine/Rebalancing.Cli/bin/Release/net10.0/rebalance.dll"
+else
+  dotnet publish engine/Rebalancing.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/cli" -nologo -v quiet >/dev/null
+  cli="$work/cli/rebalance"
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # timing KEY FILE: the median of KEY over the "timings: KEY=MS ..." lines in FILE

@@ -172,7 +172,7 @@ internal sealed partial class PlanContext
             CellBlock.AsSpan(BlockStart[b], BlockStart[b + 1] - BlockStart[b]).Fill(b);
         }
 
-        blockOf = new Dictionary<long, int>(BlockCount);
+        blockOf = new Dictionary<long, int>(BlockCount, PackedKeyComparer.Instance);
         for (var b = 0; b < BlockCount; b++)
         {
             blockOf.Add(((long)BlockNode[b] << 32) | (uint)BlockStyle[b], b);

@@ -17,7 +17,7 @@ internal sealed class PlanState
         NodeLoad = (long[])context.InitialNodeLoad.Clone();
         ChangeCapLeft = (int[])context.ChangeCapLeft.Clone();
         openRoutesFrom = new List<int>?[context.Snapshot.Nodes.Length];
-        moveIndex = [[], [], [], []];
+        moveIndex = [new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance)];
         Routes = [];
         Moves = [];
         RouteCredit = [];
@@ -43,7 +43,7 @@ internal sealed class PlanState
     private PlanState(PlanState other)
     {
         Context = other.Context;
-        moveIndex = [[], [], [], []];
+        moveIndex = [new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance)];
         Routes = new(other.Routes.Count);
         Moves = new(other.Moves.Count);
         RouteCredit = new(other.RouteCredit.Count);

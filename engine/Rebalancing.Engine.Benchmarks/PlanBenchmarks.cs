@@ -20,7 +20,9 @@ public abstract class PlanBenchmarksBase
     private Snapshot snapshot = null!;
     private PlanningSession session = null!;
     private IReadOnlyList<StageMove> pass1 = [];
+    private IReadOnlyList<StageMove> afterWithin = [];
     private IReadOnlyList<StageMove> afterPass2 = [];
+    private IReadOnlyList<StageMove> allMoves = [];
 
     /// <summary>The network, <c>STORESxSKUS</c>.</summary>
     public abstract string Size { get; set; }
@@ -40,13 +42,25 @@ public abstract class PlanBenchmarksBase
         pass1 = session.WarehousePush();
     }
 
+    [GlobalSetup(Target = nameof(Pass2AcrossClusters))]
+    public void SetupAcross()
+    {
+        SetupPass2();
+        afterWithin = pass1.Concat(session.Clusters.SelectMany(c => session.StoreTransfersWithin(pass1, c))).ToList();
+    }
+
     [GlobalSetup(Target = nameof(Pass3Consolidate))]
     public void SetupPass3()
     {
-        SetupPass2();
-        var within = session.Clusters.SelectMany(c => session.StoreTransfersWithin(pass1, c)).ToList();
-        var sofar = pass1.Concat(within).ToList();
-        afterPass2 = sofar.Concat(session.StoreTransfersAcross(sofar)).ToList();
+        SetupAcross();
+        afterPass2 = afterWithin.Concat(session.StoreTransfersAcross(afterWithin)).ToList();
+    }
+
+    [GlobalSetup(Target = nameof(Assembly))]
+    public void SetupAssembly()
+    {
+        SetupPass3();
+        allMoves = afterPass2.Concat(session.Consolidate(afterPass2)).ToList();
     }
 
     [Benchmark(Baseline = true)]
@@ -62,7 +76,14 @@ public abstract class PlanBenchmarksBase
     public object Pass2WithinClusters() => session.Clusters.Select(c => session.StoreTransfersWithin(pass1, c)).ToList();
 
     [Benchmark]
+    public object Pass2AcrossClusters() => session.StoreTransfersAcross(afterWithin);
+
+    [Benchmark]
     public object Pass3Consolidate() => session.Consolidate(afterPass2);
+
+    /// <summary>Reasons, attribution, KPIs, upper bound and hashes (the stage API computes them all here, on one thread).</summary>
+    [Benchmark]
+    public object Assembly() => session.Assemble(allMoves);
 }
 
 /// <summary>Pilot scale (40 x 1,000, ~28k rows) and 100k rows (80 x 2,000): the default set.</summary>
@@ -75,7 +96,7 @@ public class PlanBenchmarks : PlanBenchmarksBase
 
 /// <summary>
 /// 1M rows (200 x 7,300: 1,002,122 inventory rows). One measured run per benchmark after one warm-up, since a whole
-/// plan takes minutes at this size today; run it on its own (docs/performance.md).
+/// plan takes about ten seconds at this size; run it on its own (docs/performance.md).
 /// </summary>
 [BenchmarkCategory("Plan1M")]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 1)]

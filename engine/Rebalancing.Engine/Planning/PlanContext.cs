@@ -33,6 +33,8 @@ internal sealed partial class PlanContext
         NodeCluster = [.. nodes.Select(n => n.ClusterIndex)];
         NodeCapacity = [.. nodes.Select(n => n.CapacityUnits ?? long.MaxValue)];
         SkuIsEol = [.. products.Select(p => p.Lifecycle == Lifecycle.Eol)];
+        NodeRank = OrdinalRanks(nodes.Length, i => nodes[i].Id);
+        SkuRank = OrdinalRanks(products.Length, i => products[i].Sku);
         BuildCells();
         BuildSkuCells();
         BuildClusterSkuCells();
@@ -79,6 +81,12 @@ internal sealed partial class PlanContext
 
     public bool[] SkuIsEol { get; }
 
+    /// <summary>Each node's place among the node ids in ordinal order (files and canonical orders sort by id).</summary>
+    public int[] NodeRank { get; }
+
+    /// <summary>Each SKU's place among the SKU ids in ordinal order.</summary>
+    public int[] SkuRank { get; }
+
     /// <summary>The effective policy of a cell's (node, SKU), resolved once when the cells are built.</summary>
     public PolicySettings PolicyOf(int cell) => CellPolicy[cell];
 
@@ -102,4 +110,23 @@ internal sealed partial class PlanContext
 
     /// <summary>The sell-through table of the cell's mean at full demand or as a fragment.</summary>
     public TailTable TailsOf(int cell, bool viable) => viable ? CellTailsViable[cell] : CellTailsFragment[cell];
+
+    /// <summary>Each index's rank when the indices are sorted by their id, ordinal (the loader sorts ids already; this keeps any snapshot exact).</summary>
+    private static int[] OrdinalRanks(int count, Func<int, string> id)
+    {
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => string.CompareOrdinal(id(a), id(b)));
+        var rank = new int[count];
+        for (var r = 0; r < count; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        return rank;
+    }
 }

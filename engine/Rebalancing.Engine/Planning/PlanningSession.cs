@@ -15,8 +15,6 @@ namespace Rebalancing.Engine.Planning;
 public sealed class PlanningSession
 {
     private readonly PlanContext context;
-    private readonly int[] nodeRank;
-    private readonly int[] skuRank;
 
     /// <summary>Prepares a snapshot and policy for planning.</summary>
     /// <param name="snapshot">A validated snapshot.</param>
@@ -26,8 +24,6 @@ public sealed class PlanningSession
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(policy);
         context = new PlanContext(snapshot, policy);
-        nodeRank = OrdinalRanks(snapshot.Nodes.Select(n => n.Id));
-        skuRank = OrdinalRanks(snapshot.Products.Select(p => p.Sku));
     }
 
     /// <summary>The clusters, in the order the cross-cluster step and assembly use (ordinal).</summary>
@@ -154,7 +150,7 @@ public sealed class PlanningSession
         {
             if (move.Quantity > 0)
             {
-                keys[count] = (move.Pass, nodeRank[context.CellNode[move.FromCell]], nodeRank[context.CellNode[move.ToCell]], skuRank[context.CellSku[move.FromCell]]);
+                keys[count] = (move.Pass, context.NodeRank[context.CellNode[move.FromCell]], context.NodeRank[context.CellNode[move.ToCell]], context.SkuRank[context.CellSku[move.FromCell]]);
                 order[count++] = move;
             }
         }
@@ -216,20 +212,5 @@ public sealed class PlanningSession
             .OrderBy(m => m.FromNode, StringComparer.Ordinal)
             .ThenBy(m => m.ToNode, StringComparer.Ordinal)
             .ThenBy(m => m.Sku, StringComparer.Ordinal)];
-    }
-
-    /// <summary>Each id's position in ordinal order (the loader sorts ids already; this keeps any snapshot exact).</summary>
-    private static int[] OrdinalRanks(IEnumerable<string> ids)
-    {
-        var list = ids.ToArray();
-        var order = Enumerable.Range(0, list.Length).ToArray();
-        Array.Sort(order, (a, b) => string.CompareOrdinal(list[a], list[b]));
-        var rank = new int[list.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            rank[order[i]] = i;
-        }
-
-        return rank;
     }
 }

@@ -41,8 +41,8 @@ internal static class ReasonClassifier
         // Cells are ordered by (node, style, size); the file is ordered by (node, SKU), both ordinal. Ranking the ids
         // once sorts the rows by two integers (each (node, SKU) is one cell, so no two keys tie). Why reads the state
         // and puts back what it tries, so the order rows are classified in does not matter.
-        var nodeRank = OrdinalRanks(snapshot.Nodes.Length, i => snapshot.Nodes[i].Id);
-        var skuRank = OrdinalRanks(snapshot.Products.Length, i => snapshot.Products[i].Sku);
+        var nodeRank = context.NodeRank;
+        var skuRank = context.SkuRank;
         var keys = new long[untouched.Count];
         for (var i = 0; i < keys.Length; i++)
         {
@@ -78,25 +78,6 @@ internal static class ReasonClassifier
         }
 
         return ImmutableArray.Create(rows);
-    }
-
-    /// <summary>Each index's rank when the indices are sorted by their id, ordinal.</summary>
-    private static int[] OrdinalRanks(int count, Func<int, string> id)
-    {
-        var order = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            order[i] = i;
-        }
-
-        Array.Sort(order, (a, b) => string.CompareOrdinal(id(a), id(b)));
-        var rank = new int[count];
-        for (var r = 0; r < count; r++)
-        {
-            rank[order[r]] = r;
-        }
-
-        return rank;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

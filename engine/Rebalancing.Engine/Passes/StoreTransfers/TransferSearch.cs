@@ -21,7 +21,7 @@ internal sealed class TransferSearch
     private readonly Func<int, int, bool> pairInScope;
     private readonly Func<int, int, double> requiredRatio;
     private readonly int[] changeCapBudget;
-    private readonly PriorityQueue<(int Sender, int Receiver), (double Key, int Sender, int Receiver)> queue = new();
+    private readonly PairQueue queue = new();
     private readonly List<int> senders = [];
     private readonly List<int> receivers = [];
     private readonly List<(double Bound, int Cell)> receiverBound = [];
@@ -57,17 +57,18 @@ internal sealed class TransferSearch
             EnqueueSku(sku);
         }
 
-        while (queue.TryDequeue(out var pair, out var priority))
+        while (queue.TryDequeue(out var sender, out var receiver, out var queuedKey))
         {
+            var pair = (Sender: sender, Receiver: receiver);
             var candidate = Evaluate(pair.Sender, pair.Receiver);
             if (candidate.Quantity == 0)
             {
                 continue;
             }
 
-            if (candidate.Key > priority.Key + (1e-9 * Math.Max(1, Math.Abs(candidate.Key))))
+            if (candidate.Key > queuedKey + (1e-9 * Math.Max(1, Math.Abs(candidate.Key))))
             {
-                queue.Enqueue(pair, (candidate.Key, pair.Sender, pair.Receiver));
+                queue.Enqueue(pair.Sender, pair.Receiver, candidate.Key);
                 continue;
             }
 
@@ -103,7 +104,7 @@ internal sealed class TransferSearch
                     var candidate = Evaluate(sender, receiver);
                     if (candidate.Quantity > 0)
                     {
-                        queue.Enqueue((sender, receiver), (candidate.Key, sender, receiver));
+                        queue.Enqueue(sender, receiver, candidate.Key);
                     }
                 }
             }
@@ -212,7 +213,7 @@ internal sealed class TransferSearch
         var candidate = Evaluate(sender, receiver);
         if (candidate.Quantity > 0)
         {
-            queue.Enqueue((sender, receiver), (candidate.Key, sender, receiver));
+            queue.Enqueue(sender, receiver, candidate.Key);
         }
     }
 

@@ -138,7 +138,7 @@ public sealed class PlanningSession
     }
 
     /// <summary>
-    /// A fresh state holding the moves, applied in the canonical order <see cref="Replay"/> uses (pass, then sender,
+    /// A fresh state holding the moves, applied in canonical order (pass, then sender,
     /// receiver and SKU by ordinal id), without the route credits or bans of the stage that planned them.
     /// </summary>
     private PlanState Rebuild(List<PlannedMove> moves)
@@ -172,17 +172,13 @@ public sealed class PlanningSession
     }
 
     /// <summary>
-    /// Rebuilds the state from moves: sorted canonically first, so the order stage results arrive in never matters.
+    /// Rebuilds the state from id-keyed moves (<see cref="Rebuild"/>), so the order stage results arrive in never matters.
     /// </summary>
     private PlanState Replay(IReadOnlyList<StageMove> moves)
     {
-        var state = new PlanState(context);
         var snapshot = context.Snapshot;
-        foreach (var move in moves
-            .OrderBy(m => m.Pass)
-            .ThenBy(m => m.FromNode, StringComparer.Ordinal)
-            .ThenBy(m => m.ToNode, StringComparer.Ordinal)
-            .ThenBy(m => m.Sku, StringComparer.Ordinal))
+        var planned = new List<PlannedMove>(moves.Count);
+        foreach (var move in moves)
         {
             var sku = snapshot.SkuIndex[move.Sku];
             var from = context.CellOf(snapshot.NodeIndex[move.FromNode], sku);
@@ -192,10 +188,10 @@ public sealed class PlanningSession
                 throw new ArgumentException($"move {move.FromNode}->{move.ToNode} {move.Sku} does not fit the snapshot", nameof(moves));
             }
 
-            state.Apply(move.Pass, from, to, move.Quantity);
+            planned.Add(new PlannedMove(move.Pass, from, to) { Quantity = move.Quantity });
         }
 
-        return state;
+        return Rebuild(planned);
     }
 
     private ImmutableArray<StageMove> NewMoves(PlanState state, int firstNew)

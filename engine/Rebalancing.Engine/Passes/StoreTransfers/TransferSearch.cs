@@ -150,7 +150,7 @@ internal sealed class TransferSearch
         {
             var receiver = receiverBound[i].Cell;
             listedAt[context.CellNode[receiver]] = i;
-            bestMarkdownValue = Math.Max(bestMarkdownValue, context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver]));
+            bestMarkdownValue = Math.Max(bestMarkdownValue, MarkdownValue(receiver));
         }
 
         foreach (var sender in senders)
@@ -158,7 +158,7 @@ internal sealed class TransferSearch
             var loss = SenderLoss(sender);
             var from = context.CellNode[sender];
             var most = Math.Min(context.PolicyOf(sender).MaxTransferUnits, state.Available(sender));
-            var markdownShift = Math.Max(0, bestMarkdownValue - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender])));
+            var markdownShift = Math.Max(0, bestMarkdownValue - MarkdownValue(sender));
             var (cheapestPerUnit, cheapestShipment) = Floors(from);
             for (var i = 0; i < receiverBound.Count; i++)
             {
@@ -254,11 +254,17 @@ internal sealed class TransferSearch
         }
 
         var most = Math.Min(Math.Min(context.PolicyOf(sender).MaxTransferUnits, context.PolicyOf(receiver).MaxTransferUnits), state.Available(sender));
-        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var markdownShift = MarkdownShift(sender, receiver);
         var mostGain = most * (perUnit + Math.Max(0, markdownShift));
         return mostGain < price.CostPerShipment - (1e-6 * (1 + price.CostPerShipment))
             && !(state.Routes.TryGetValue((context.CellNode[sender], context.CellNode[receiver]), out var use) && use.Units > 0);
     }
+
+    /// <summary>What a unit is worth at the cell even unsold: its price at the markdown, <c>P (1 - m)</c>.</summary>
+    private double MarkdownValue(int cell) => context.CellPrice[cell] * (1 - context.CellMarkdown[cell]);
+
+    /// <summary>The markdown value a unit gains by moving (zero unless the two cells' markdown rates differ).</summary>
+    private double MarkdownShift(int sender, int receiver) => MarkdownValue(receiver) - MarkdownValue(sender);
 
     private bool CanSend(int cell)
     {
@@ -344,7 +350,7 @@ internal sealed class TransferSearch
     /// </summary>
     private bool CannotGain(int sender, int receiver, int max, double costPerUnit, double shipment)
     {
-        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var markdownShift = MarkdownShift(sender, receiver);
         var perUnit = ReceiverUpperBound(receiver) - SenderLoss(sender) - costPerUnit + Math.Max(0, markdownShift);
         return max * perUnit < shipment - (1e-6 * (1 + shipment));
     }
@@ -474,7 +480,7 @@ internal sealed class TransferSearch
         senderTable.Tails(senderPosition - count + 1, senderTails);
         var receiverScale = context.CellMarkdown[receiver] * context.CellPrice[receiver];
         var senderScale = context.CellMarkdown[sender] * context.CellPrice[sender];
-        var markdownShift = (context.CellPrice[receiver] * (1 - context.CellMarkdown[receiver])) - (context.CellPrice[sender] * (1 - context.CellMarkdown[sender]));
+        var markdownShift = MarkdownShift(sender, receiver);
         var valueGain = valueAtFrom;
         for (var q = from + 1; q <= max; q++)
         {

@@ -17,6 +17,7 @@ internal sealed class PlanState
         NodeLoad = (long[])context.InitialNodeLoad.Clone();
         ChangeCapLeft = (int[])context.ChangeCapLeft.Clone();
         openRoutesFrom = new List<int>?[context.Snapshot.Nodes.Length];
+        routeUnitsFrom = new int[]?[context.Snapshot.Nodes.Length];
         moveIndex = [new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance), new(PackedKeyComparer.Instance)];
         Routes = [];
         Moves = [];
@@ -38,6 +39,7 @@ internal sealed class PlanState
         RouteCredit = other.RouteCredit;
         BannedRoutes = other.BannedRoutes;
         openRoutesFrom = other.openRoutesFrom;
+        routeUnitsFrom = other.routeUnitsFrom;
     }
 
     private PlanState(PlanState other)
@@ -66,6 +68,7 @@ internal sealed class PlanState
 
         BannedRoutes.UnionWith(other.BannedRoutes);
         openRoutesFrom = [.. other.openRoutesFrom.Select(list => list is null ? null : new List<int>(list))];
+        routeUnitsFrom = [.. other.routeUnitsFrom.Select(row => (int[]?)row?.Clone())];
         foreach (var (key, credit) in other.RouteCredit)
         {
             RouteCredit[key] = credit;
@@ -92,6 +95,18 @@ internal sealed class PlanState
     /// <summary>The nodes a node's open routes lead to: routes that ship already and charge no further shipment.</summary>
     public ReadOnlySpan<int> OpenRoutesFrom(int from) =>
         openRoutesFrom[from] is { } list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [];
+
+    /// <summary>
+    /// Per sender node, the units on each of its routes (null until it first ships): <see cref="Routes"/> as dense rows,
+    /// because pass 2 asks for a route's units for every pair it prices (4 bytes per node pair of a shipping node).
+    /// </summary>
+    private readonly int[]?[] routeUnitsFrom;
+
+    /// <summary>Units the route carries in this run so far.</summary>
+    public int RouteUnits(int from, int to) => routeUnitsFrom[from] is { } row ? row[to] : 0;
+
+    /// <summary>Whether a pass may not use the route (<see cref="BannedRoutes"/>; usually empty, so asked cheaply).</summary>
+    public bool IsBanned(int from, int to) => BannedRoutes.Count != 0 && BannedRoutes.Contains((from, to));
 
     public List<PlannedMove> Moves { get; }
 
@@ -167,10 +182,11 @@ internal sealed class PlanState
 
     /// <summary>Units a route may still carry in this run.</summary>
     public int RouteRoomLeft(int from, int to) =>
-        Context.RouteCap(from, to) - (Routes.TryGetValue((from, to), out var use) ? use.Units : 0);
+        Context.RouteCap(from, to) - RouteUnits(from, to);
 
+    /// <summary>The move row of a pass between two cells, if any (a cell that never sent, or never received, has none).</summary>
     public PlannedMove? FindMove(int pass, int fromCell, int toCell) =>
-        moveIndex[pass].TryGetValue(MoveKey(fromCell, toCell), out var move) ? move : null;
+        Role[fromCell] == CellRole.Sender && Role[toCell] == CellRole.Receiver && moveIndex[pass].TryGetValue(MoveKey(fromCell, toCell), out var move) ? move : null;
 
     /// <summary>Records units moving from one cell to another and the value gain they bring; the caller has checked every rule.</summary>
     public void Apply(int pass, int fromCell, int toCell, int quantity, double valueGain)
@@ -210,6 +226,7 @@ internal sealed class PlanState
         }
 
         use.Units += quantity;
+        (routeUnitsFrom[from] ??= new int[context.Snapshot.Nodes.Length])[to] += quantity;
         if (!moveIndex[pass].TryGetValue(MoveKey(fromCell, toCell), out var move))
         {
             move = new PlannedMove(pass, fromCell, toCell);

@@ -200,7 +200,7 @@ internal static class ReasonClassifier
 
         var quantity = Math.Max(minQuantity, units);
         var uplift = Uplift(state, senderCell, receiverCell, quantity);
-        var shipment = state.Routes.TryGetValue((from, to), out var use) && use.Units > 0 ? 0 : c.Shipment;
+        var shipment = state.RouteUnits(from, to) > 0 ? 0 : c.Shipment;
         var freight = (quantity * c.CostPerUnit) + shipment;
         if (uplift <= freight)
         {

@@ -227,7 +227,7 @@ internal static class ConsolidationPass
                 && context.Snapshot.Nodes[node].ShipEnabled
                 && state.Available(sender) > 0
                 && !context.CellReceivedRecently[sender]
-                && !state.BannedRoutes.Contains((node, context.CellNode[receiver]));
+                && !state.IsBanned(node, context.CellNode[receiver]);
         }
 
         private bool CanReceive(int receiver)
@@ -275,7 +275,7 @@ internal static class ConsolidationPass
             foreach (var route in legs.GroupBy(l => context.CellNode[l.FromCell]))
             {
                 var price = context.Route(route.Key, targetNode);
-                var open = state.Routes.TryGetValue((route.Key, targetNode), out var use) && use.Units > 0;
+                var open = state.RouteUnits(route.Key, targetNode) > 0;
                 freight += (route.Sum(l => l.Quantity) * price.CostPerUnit) + (open ? 0 : price.CostPerShipment);
             }
 

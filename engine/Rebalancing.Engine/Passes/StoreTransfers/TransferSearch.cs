@@ -257,7 +257,7 @@ internal sealed class TransferSearch
         var markdownShift = MarkdownShift(sender, receiver);
         var mostGain = most * (perUnit + Math.Max(0, markdownShift));
         return mostGain < price.CostPerShipment - (1e-6 * (1 + price.CostPerShipment))
-            && !(state.Routes.TryGetValue((context.CellNode[sender], context.CellNode[receiver]), out var use) && use.Units > 0);
+            && state.RouteUnits(context.CellNode[sender], context.CellNode[receiver]) == 0;
     }
 
     /// <summary>What a unit is worth at the cell even unsold: its price at the markdown, <c>P (1 - m)</c>.</summary>
@@ -361,14 +361,14 @@ internal sealed class TransferSearch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate Evaluate(int sender, int receiver)
     {
-        if (state.FindMove(pass, sender, receiver) is not null || !CanSend(sender) || !CanReceive(receiver))
+        if (!CanSend(sender) || !CanReceive(receiver) || state.FindMove(pass, sender, receiver) is not null)
         {
             return default;
         }
 
         var from = context.CellNode[sender];
         var to = context.CellNode[receiver];
-        if (state.BannedRoutes.Contains((from, to)))
+        if (state.IsBanned(from, to))
         {
             return default;
         }
@@ -380,7 +380,7 @@ internal sealed class TransferSearch
         var max = Math.Min(senderPolicy.MaxTransferUnits, receiverPolicy.MaxTransferUnits);
         max = Math.Min(max, state.Available(sender));
         max = (int)Math.Min(max, state.FreeCapacity(to));
-        var routeUnits = state.Routes.TryGetValue((from, to), out var use) ? use.Units : 0;
+        var routeUnits = state.RouteUnits(from, to);
         max = Math.Min(max, context.RouteCap(from, to) - routeUnits);
         max = Math.Min(max, Math.Min(state.ChangeCapLeft[sku], changeCapBudget[sku]));
         if (max < min)

@@ -297,7 +297,7 @@ internal static class WarehousePushPass
             var warehouse = context.CellNode[warehouseCell];
             return state.Available(warehouseCell) >= quantity
                 && !context.CellReceivedRecently[warehouseCell]
-                && !state.BannedRoutes.Contains((warehouse, store))
+                && !state.IsBanned(warehouse, store)
                 && state.RouteRoomLeft(warehouse, store) >= quantity;
         }
 

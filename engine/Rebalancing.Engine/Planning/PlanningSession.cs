@@ -42,7 +42,7 @@ public sealed class PlanningSession
         ArgumentNullException.ThrowIfNull(movesSoFar);
         var state = Replay(movesSoFar);
         var before = state.Moves.Count;
-        state = Stages.StoreTransfersWithin(state, ClusterIndex(cluster));
+        state = Stages.StoreTransfersWithin(state, ClusterIndex(cluster), parallel: true);
         return NewMoves(state, before);
     }
 
@@ -54,7 +54,7 @@ public sealed class PlanningSession
         ArgumentNullException.ThrowIfNull(movesSoFar);
         var state = Replay(movesSoFar);
         var before = state.Moves.Count;
-        return NewMoves(Stages.StoreTransfersAcross(state), before);
+        return NewMoves(Stages.StoreTransfersAcross(state, parallel: true), before);
     }
 
     /// <summary>Pass 3: sweep and consolidate fragments within each cluster.</summary>
@@ -111,13 +111,13 @@ public sealed class PlanningSession
             var largestFirst = Enumerable.Range(0, clusterCount).OrderByDescending(c => storesPerCluster[c]).ThenBy(c => c).ToArray();
             Parallel.ForEach(
                 System.Collections.Concurrent.Partitioner.Create(largestFirst, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
-                cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster));
+                cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster, parallel));
         }
         else
         {
             for (var cluster = 0; cluster < clusterCount; cluster++)
             {
-                perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster);
+                perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster, parallel);
             }
         }
 
@@ -128,7 +128,7 @@ public sealed class PlanningSession
             moves.AddRange(state.Moves.Skip(afterPass1.Moves.Count));
         }
 
-        var afterPass2 = Rebuild(Stages.StoreTransfersAcross(Rebuild(moves)).Moves);
+        var afterPass2 = Rebuild(Stages.StoreTransfersAcross(Rebuild(moves), parallel).Moves);
         progress?.Report(PlanStage.StoreTransfersAcross);
         var afterPass3 = Rebuild(Stages.Consolidate(afterPass2).Moves);
         progress?.Report(PlanStage.Consolidation);

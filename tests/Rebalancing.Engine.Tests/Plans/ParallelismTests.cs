@@ -27,7 +27,8 @@ public class ParallelismTests
     public void Plan_OnAGeneratedNetworkLargeEnoughToSplitEveryStage_GivesTheSamePlanAndHashOnOneThread()
     {
         // 30 stores x 600 SKUs: thousands of untouched rows, so reasons are classified in parts on several threads,
-        // clusters plan in parallel and the upper bound and input hashes are worked out alongside the passes.
+        // clusters plan in parallel, pass 2 lists its pairs in chunks of styles on several threads, and the upper
+        // bound and input hashes are worked out alongside the passes.
         var writers = new Dictionary<string, StringWriter>();
         Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
             new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = 30, Skus = 600, Seed = 11 },
@@ -38,6 +39,7 @@ public class ParallelismTests
         var parallel = new PlanningSession(snapshot, Policy.Default).Run(parallel: true);
 
         Assert.True(serial.Blocked.Length >= 4096, $"only {serial.Blocked.Length} untouched rows: the classifier would not split them");
+        Assert.True(snapshot.Styles.Length >= 4 * Rebalancing.Engine.Passes.StoreTransfers.TransferSearch.StylesPerChunk, $"only {snapshot.Styles.Length} styles: pass 2 would list pairs on one thread");
         Assert.Equal(serial.Hash, parallel.Hash);
         Assert.Equal(serial.InputHash, parallel.InputHash);
         Assert.Equal(serial.UpperBoundCents, parallel.UpperBoundCents);

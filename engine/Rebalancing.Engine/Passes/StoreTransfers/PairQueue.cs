@@ -53,7 +53,33 @@ internal sealed class PairQueue
         var top = heap[0];
         (sender, receiver, key) = (top.Sender, top.Receiver, top.Key);
         var last = heap[--count];
-        var i = 0;
+        if (count > 0)
+        {
+            SiftDown(0, last);
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds every pair of another queue (the heap is rebuilt bottom-up, in time linear in its size).</summary>
+    public void EnqueueAll(PairQueue other)
+    {
+        if (count + other.count > heap.Length)
+        {
+            Array.Resize(ref heap, Math.Max(heap.Length * 2, count + other.count));
+        }
+
+        Array.Copy(other.heap, 0, heap, count, other.count);
+        count += other.count;
+        for (var i = (count - 2) >> 2; i >= 0; i--)
+        {
+            SiftDown(i, heap[i]);
+        }
+    }
+
+    /// <summary>Places <paramref name="entry"/> at <paramref name="i"/> or below, moving smaller children up.</summary>
+    private void SiftDown(int i, Entry entry)
+    {
         while (true)
         {
             var first = (4 * i) + 1;
@@ -72,7 +98,7 @@ internal sealed class PairQueue
                 }
             }
 
-            if (!Before(heap[child], last))
+            if (!Before(heap[child], entry))
             {
                 break;
             }
@@ -81,12 +107,7 @@ internal sealed class PairQueue
             i = child;
         }
 
-        if (count > 0)
-        {
-            heap[i] = last;
-        }
-
-        return true;
+        heap[i] = entry;
     }
 
     private static bool Before(in Entry a, in Entry b)

@@ -12,7 +12,11 @@ internal static class StoreTransfersPass
 {
     public const int Pass = 2;
 
-    public static PlanState WithinCluster(PlanState start, int cluster)
+    /// <summary>Transfers between the stores of one cluster.</summary>
+    /// <param name="start">The state after pass 1.</param>
+    /// <param name="cluster">The cluster whose stores trade.</param>
+    /// <param name="parallel">Whether pairs may be listed on several threads (the plan is the same either way).</param>
+    public static PlanState WithinCluster(PlanState start, int cluster, bool parallel)
     {
         var budget = ClusterShareOfChangeCap(start, cluster);
         return RoutePayment.PlanUntilRoutesPay(
@@ -24,10 +28,14 @@ internal static class StoreTransfersPass
                 cluster,
                 (_, _) => true,
                 (_, _) => 0.0,
-                (int[])budget.Clone()).Run());
+                (int[])budget.Clone(),
+                parallel).Run());
     }
 
-    public static PlanState AcrossClusters(PlanState start)
+    /// <summary>Transfers between stores of different clusters.</summary>
+    /// <param name="start">The state after every cluster's transfers.</param>
+    /// <param name="parallel">Whether pairs may be listed on several threads (the plan is the same either way).</param>
+    public static PlanState AcrossClusters(PlanState start, bool parallel)
     {
         var context = start.Context;
         var nodes = context.Snapshot.Nodes;
@@ -41,7 +49,8 @@ internal static class StoreTransfersPass
                 -1,
                 (from, to) => nodes[from].ClusterIndex != nodes[to].ClusterIndex,
                 Ratio,
-                Enumerable.Repeat(int.MaxValue, context.Snapshot.Products.Length).ToArray()).Run(),
+                Enumerable.Repeat(int.MaxValue, context.Snapshot.Products.Length).ToArray(),
+                parallel).Run(),
             Ratio);
     }
 

@@ -13,6 +13,9 @@ namespace Rebalancing.Engine.Passes.StoreTransfers;
 /// </summary>
 internal sealed class TransferSearch
 {
+    /// <summary>Styles per unit of work when pairs are listed on several threads.</summary>
+    internal const int StylesPerChunk = 16;
+
     private readonly PlanState state;
     private readonly PlanContext context;
     private readonly int pass;
@@ -21,6 +24,7 @@ internal sealed class TransferSearch
     private readonly Func<int, int, bool> pairInScope;
     private readonly Func<int, int, double> requiredRatio;
     private readonly int[] changeCapBudget;
+    private readonly bool parallel;
     private readonly PairQueue queue = new();
     private readonly List<int> senders = [];
     private readonly List<int> receivers = [];
@@ -31,8 +35,9 @@ internal sealed class TransferSearch
     private readonly double[] cheapestPerUnit;
     private readonly double[] cheapestShipment;
 
-    public TransferSearch(PlanState state, int pass, int cluster, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget)
+    public TransferSearch(PlanState state, int pass, int cluster, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget, bool parallel)
     {
+        this.parallel = parallel;
         this.state = state;
         context = state.Context;
         this.pass = pass;
@@ -51,12 +56,7 @@ internal sealed class TransferSearch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
-        var skuCount = context.Snapshot.Products.Length;
-        for (var sku = 0; sku < skuCount; sku++)
-        {
-            EnqueueSku(sku);
-        }
-
+        EnqueueEverySku();
         while (queue.TryDequeue(out var sender, out var receiver, out var queuedKey))
         {
             var pair = (Sender: sender, Receiver: receiver);
@@ -85,6 +85,50 @@ internal sealed class TransferSearch
             {
                 EnqueueReceiversOf(receiverBlock);
             }
+        }
+    }
+
+    /// <summary>
+    /// Queues every pair worth pricing, SKU by SKU. Listing only reads the state, except that pricing tries a pair's
+    /// units on the cells of its style's blocks and puts them back; so with <see cref="parallel"/> set, workers list
+    /// disjoint sets of whole styles on one shared state, each into a queue of its own. The queue's order is total
+    /// (key, sender, receiver), so the merged queue hands out pairs exactly as one listed on one thread would.
+    /// </summary>
+    private void EnqueueEverySku()
+    {
+        var styles = context.Snapshot.StyleSkus;
+        var chunks = (styles.Length + StylesPerChunk - 1) / StylesPerChunk;
+        if (!parallel || chunks < 2)
+        {
+            for (var sku = 0; sku < context.Snapshot.Products.Length; sku++)
+            {
+                EnqueueSku(sku);
+            }
+
+            return;
+        }
+
+        var listers = new System.Collections.Concurrent.ConcurrentBag<TransferSearch>();
+        Parallel.For(
+            0,
+            chunks,
+            () => new TransferSearch(state, pass, cluster, pairInScope, requiredRatio, changeCapBudget, parallel: false),
+            (chunk, _, lister) =>
+            {
+                for (var style = chunk * StylesPerChunk; style < Math.Min(styles.Length, (chunk + 1) * StylesPerChunk); style++)
+                {
+                    foreach (var sku in styles[style])
+                    {
+                        lister.EnqueueSku(sku);
+                    }
+                }
+
+                return lister;
+            },
+            listers.Add);
+        foreach (var lister in listers)
+        {
+            queue.EnqueueAll(lister.queue);
         }
     }
 

@@ -10,7 +10,8 @@ internal static class Cents
     {
         var target = ToCents(total);
         var cents = new long[shares.Length];
-        var fractions = new (double Fraction, int Index)[shares.Length];
+        var fractions = new double[shares.Length];
+        var order = new int[shares.Length];
         long sum = 0;
         for (var i = 0; i < shares.Length; i++)
         {
@@ -18,7 +19,8 @@ internal static class Cents
             var floor = (long)Math.Floor(raw);
             cents[i] = floor;
             sum += floor;
-            fractions[i] = (raw - floor, i);
+            fractions[i] = raw - floor;
+            order[i] = i;
         }
 
         if (shares.Length == 0)
@@ -26,25 +28,48 @@ internal static class Cents
             return cents;
         }
 
+        // Largest fractions first when cents are missing, smallest first when there are too many; ties to the earlier.
         var missing = target - sum;
         if (missing >= 0)
         {
-            Array.Sort(fractions, (a, b) => a.Fraction != b.Fraction ? b.Fraction.CompareTo(a.Fraction) : a.Index.CompareTo(b.Index));
-            for (var k = 0; k < missing; k++)
+            for (var i = 0; i < fractions.Length; i++)
             {
-                cents[fractions[k % fractions.Length].Index]++;
-            }
-        }
-        else
-        {
-            Array.Sort(fractions, (a, b) => a.Fraction != b.Fraction ? a.Fraction.CompareTo(b.Fraction) : a.Index.CompareTo(b.Index));
-            for (var k = 0; k < -missing; k++)
-            {
-                cents[fractions[k % fractions.Length].Index]--;
+                fractions[i] = -fractions[i];
             }
         }
 
+        SortByFractionThenIndex(fractions, order);
+        var step = missing >= 0 ? 1 : -1;
+        for (var k = 0; k < Math.Abs(missing); k++)
+        {
+            cents[order[k % order.Length]] += step;
+        }
+
         return cents;
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="order"/> by <paramref name="keys"/> and equal keys by index: the primitive key sort (no
+    /// comparison delegate) is not stable, so each run of equal keys is then put back in index order.
+    /// </summary>
+    private static void SortByFractionThenIndex(double[] keys, int[] order)
+    {
+        Array.Sort(keys, order);
+        for (var start = 0; start < keys.Length;)
+        {
+            var end = start + 1;
+            while (end < keys.Length && keys[end] == keys[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start);
+            }
+
+            start = end;
+        }
     }
 
     private static long ToCents(double value) => (long)Math.Round(value * 100.0, MidpointRounding.AwayFromZero);

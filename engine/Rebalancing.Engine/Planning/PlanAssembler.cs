@@ -17,6 +17,9 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal static class PlanAssembler
 {
+    /// <summary>Fewer moves than this get their ids on one thread.</summary>
+    private const int ParallelFrom = 4096;
+
     /// <summary>The parts of a plan that depend on the input alone, worked out before the plan (or alongside it).</summary>
     internal sealed record InputWork(double UpperBound, Plans.DeterminismHash.PreparedInput Hashes, PlanKpis KpisBefore)
     {
@@ -74,11 +77,19 @@ internal static class PlanAssembler
         var freight = state.Freight();
 
         // Sort by id first so that rounding remainders go to the same moves whatever order the passes produced.
+        // Each id is a hash of its own move alone, so they may be worked out on several threads.
         var ids = new string[moves.Count];
         var idBits = new long[moves.Count];
-        for (var i = 0; i < moves.Count; i++)
+        if (parallel && moves.Count >= ParallelFrom)
         {
-            ids[i] = MoveId(context, moves[i], out idBits[i]);
+            Parallel.For(0, moves.Count, i => ids[i] = MoveId(context, moves[i], out idBits[i]));
+        }
+        else
+        {
+            for (var i = 0; i < moves.Count; i++)
+            {
+                ids[i] = MoveId(context, moves[i], out idBits[i]);
+            }
         }
 
         var order = OrderById(moves, ids, idBits);

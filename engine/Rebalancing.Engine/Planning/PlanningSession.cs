@@ -42,7 +42,7 @@ public sealed class PlanningSession
         ArgumentNullException.ThrowIfNull(movesSoFar);
         var state = Replay(movesSoFar);
         var before = state.Moves.Count;
-        state = Stages.StoreTransfersWithin(state, ClusterIndex(cluster), parallel: true);
+        state = Stages.StoreTransfersWithin(state, ClusterIndex(cluster));
         return NewMoves(state, before);
     }
 
@@ -111,13 +111,13 @@ public sealed class PlanningSession
             var largestFirst = Enumerable.Range(0, clusterCount).OrderByDescending(c => storesPerCluster[c]).ThenBy(c => c).ToArray();
             Parallel.ForEach(
                 System.Collections.Concurrent.Partitioner.Create(largestFirst, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
-                cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster, parallel));
+                cluster => perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster));
         }
         else
         {
             for (var cluster = 0; cluster < clusterCount; cluster++)
             {
-                perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster, parallel);
+                perCluster[cluster] = Stages.StoreTransfersWithin(afterPass1, cluster);
             }
         }
 
@@ -143,14 +143,26 @@ public sealed class PlanningSession
     /// </summary>
     private PlanState Rebuild(List<PlannedMove> moves)
     {
-        var keys = new (int Pass, int From, int To, int Sku)[moves.Count];
+        // One 64-bit key per move, (pass, sender, receiver, SKU) in bit fields wide enough for the snapshot, so the
+        // sort compares integers; keys are unique (a move row is unique per pass and cells), so order is total.
+        var nodeBits = BitsFor(context.Snapshot.Nodes.Length);
+        var skuBits = BitsFor(context.Snapshot.Products.Length);
+        if (2 + (2 * nodeBits) + skuBits > 64)
+        {
+            throw new InvalidOperationException("too many nodes and SKUs to order moves by one 64-bit key");
+        }
+
+        var keys = new ulong[moves.Count];
         var order = new PlannedMove[moves.Count];
         var count = 0;
         foreach (var move in moves)
         {
             if (move.Quantity > 0)
             {
-                keys[count] = (move.Pass, context.NodeRank[context.CellNode[move.FromCell]], context.NodeRank[context.CellNode[move.ToCell]], context.SkuRank[context.CellSku[move.FromCell]]);
+                var key = (ulong)move.Pass;
+                key = (key << nodeBits) | (uint)context.NodeRank[context.CellNode[move.FromCell]];
+                key = (key << nodeBits) | (uint)context.NodeRank[context.CellNode[move.ToCell]];
+                keys[count] = (key << skuBits) | (uint)context.SkuRank[context.CellSku[move.FromCell]];
                 order[count++] = move;
             }
         }
@@ -164,6 +176,9 @@ public sealed class PlanningSession
 
         return state;
     }
+
+    /// <summary>Bits that hold every value below <paramref name="count"/>.</summary>
+    private static int BitsFor(int count) => Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
 
     private int ClusterIndex(string cluster)
     {

@@ -6,7 +6,7 @@ namespace Rebalancing.Engine.Planning;
 /// <summary>The passes after pass 1, as state-to-state functions (folders under Passes/ implement them).</summary>
 internal static class Stages
 {
-    public static PlanState StoreTransfersWithin(PlanState state, int cluster, bool parallel) => StoreTransfersPass.WithinCluster(state, cluster, parallel);
+    public static PlanState StoreTransfersWithin(PlanState state, int cluster) => StoreTransfersPass.WithinCluster(state, cluster);
 
     public static PlanState StoreTransfersAcross(PlanState state, bool parallel) => StoreTransfersPass.AcrossClusters(state, parallel);
 

@@ -56,6 +56,9 @@ internal sealed partial class PlanContext
     /// <summary>Sizes in a row that make the style viable here: min(min_viable_run, sizes of the style).</summary>
     public int[] BlockRunNeeded { get; private set; } = [];
 
+    /// <summary>Whether any SKU of the block's style has demand at its node.</summary>
+    public bool[] BlockHasDemand { get; private set; } = [];
+
     /// <summary>Blocks of each style: <c>StyleBlocks[StyleBlockStart[s] .. StyleBlockStart[s + 1] - 1]</c>, by node.</summary>
     public int[] StyleBlockStart { get; private set; } = [];
 
@@ -215,10 +218,15 @@ internal sealed partial class PlanContext
 
         BuildTailTables();
         BlockRunNeeded = new int[BlockCount];
+        BlockHasDemand = new bool[BlockCount];
         for (var b = 0; b < BlockCount; b++)
         {
             var sizes = snapshot.StyleSkus[BlockStyle[b]].Length;
             BlockRunNeeded[b] = Math.Min(PolicyOf(BlockStart[b]).MinViableRun, sizes);
+            for (var c = BlockStart[b]; c < BlockStart[b + 1] && !BlockHasDemand[b]; c++)
+            {
+                BlockHasDemand[b] = CellRate[c] > 0;
+            }
         }
 
         var styleCount = snapshot.Styles.Length;

@@ -99,7 +99,7 @@ internal static class ReasonClassifier
         {
             if (node.IsStore && rate <= 0)
             {
-                return state.Position(cell) > 0 && !StyleHasDemand(context, context.CellBlock[cell])
+                return state.Position(cell) > 0 && !context.BlockHasDemand[context.CellBlock[cell]]
                     ? (2, ReasonCode.NoDemand, "no demand for the SKU or its style at this store")
                     : state.Position(cell) > 0
                         ? (2, ReasonCode.NoSurplus, string.Create(CultureInfo.InvariantCulture, $"position {state.Position(cell)}, movable {available} (reserved or protected)"))
@@ -580,19 +580,6 @@ internal static class ReasonClassifier
         var breaks = !state.IsViable(block) && state.HoldsAny(block);
         state.Delta[senderCell] += quantity;
         return breaks;
-    }
-
-    private static bool StyleHasDemand(PlanContext context, int block)
-    {
-        for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
-        {
-            if (context.CellRate[c] > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static int OnHand(PlanContext context, int cell) =>

@@ -185,7 +185,7 @@ internal sealed class TransferSearch
         receiverBound.Clear();
         foreach (var receiver in receivers)
         {
-            receiverBound.Add((ReceiverUpperBound(receiver), receiver));
+            receiverBound.Add((ReceiverUpperBound(receiver, state.IsViable(context.CellBlock[receiver])), receiver));
         }
 
         receiverBound.Sort((a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Cell.CompareTo(b.Cell));
@@ -199,7 +199,7 @@ internal sealed class TransferSearch
 
         foreach (var sender in senders)
         {
-            var loss = SenderLoss(sender);
+            var loss = SenderLoss(sender, state.IsViable(context.CellBlock[sender]));
             var from = context.CellNode[sender];
             var most = Math.Min(context.PolicyOf(sender).MaxTransferUnits, state.Available(sender));
             var markdownShift = Math.Max(0, bestMarkdownValue - MarkdownValue(sender));
@@ -336,27 +336,19 @@ internal sealed class TransferSearch
     /// complete the receiver's run, the whole block selling at full demand. Zero when the receiver's style has no
     /// demand or one unit cannot make the run viable (the move would leave a fragment).
     /// </summary>
+    /// <param name="receiver">The receiving cell.</param>
+    /// <param name="receiverViable">Whether the receiver's style is a viable run in the current state.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double ReceiverUpperBound(int receiver)
+    private double ReceiverUpperBound(int receiver, bool receiverViable)
     {
         var receiverBlock = context.CellBlock[receiver];
-        var receiverBlockHasDemand = false;
-        for (var c = context.BlockStart[receiverBlock]; c < context.BlockStart[receiverBlock + 1]; c++)
-        {
-            if (context.CellRate[c] > 0)
-            {
-                receiverBlockHasDemand = true;
-                break;
-            }
-        }
-
-        if (!receiverBlockHasDemand)
+        if (!context.BlockHasDemand[receiverBlock])
         {
             return 0;
         }
 
         var receiverGain = context.CellMarkdown[receiver] * context.CellPrice[receiver] * context.CellTailsViable[receiver].Tail(state.Position(receiver) + 1);
-        if (state.IsPresent(receiver) || state.IsViable(receiverBlock))
+        if (receiverViable || state.IsPresent(receiver))
         {
             return receiverGain;
         }
@@ -379,10 +371,10 @@ internal sealed class TransferSearch
         return receiverGain + unlocked;
     }
 
-    /// <summary>The full-price sale the sender's last unit might have made.</summary>
-    private double SenderLoss(int sender)
+    /// <summary>The full-price sale the sender's last unit might have made (its style viable or not, as given).</summary>
+    private double SenderLoss(int sender, bool senderViable)
     {
-        var senderTails = context.TailsOf(sender, state.IsViable(context.CellBlock[sender]));
+        var senderTails = context.TailsOf(sender, senderViable);
         return context.CellMarkdown[sender] * context.CellPrice[sender] * senderTails.Tail(state.Position(sender));
     }
 
@@ -392,10 +384,10 @@ internal sealed class TransferSearch
     /// (values are concave in position and a completed run is counted in the bound), so <paramref name="max"/> units
     /// that cannot pay the shipment at that rate cannot gain. The margin leaves borderline pairs to the exact pricing.
     /// </summary>
-    private bool CannotGain(int sender, int receiver, int max, double costPerUnit, double shipment)
+    private bool CannotGain(int sender, int receiver, bool senderViable, bool receiverViable, int max, double costPerUnit, double shipment)
     {
         var markdownShift = MarkdownShift(sender, receiver);
-        var perUnit = ReceiverUpperBound(receiver) - SenderLoss(sender) - costPerUnit + Math.Max(0, markdownShift);
+        var perUnit = ReceiverUpperBound(receiver, receiverViable) - SenderLoss(sender, senderViable) - costPerUnit + Math.Max(0, markdownShift);
         return max * perUnit < shipment - (1e-6 * (1 + shipment));
     }
 
@@ -435,15 +427,18 @@ internal sealed class TransferSearch
         var price = context.Route(from, to);
         var routeOpen = routeUnits > 0;
         var shipment = routeOpen ? 0.0 : price.CostPerShipment;
-        if (CannotGain(sender, receiver, max, price.CostPerUnit, shipment))
+
+        // Each block's run is judged once here; the screen, the margin and the exact pricing share the answers.
+        var senderBlock = context.CellBlock[sender];
+        var receiverBlock = context.CellBlock[receiver];
+        var senderWasViable = state.IsViable(senderBlock);
+        var receiverIsViable = state.IsViable(receiverBlock);
+        if (CannotGain(sender, receiver, senderWasViable, receiverIsViable, max, price.CostPerUnit, shipment))
         {
             return default;
         }
 
         var ratio = requiredRatio(from, to);
-        var senderBlock = context.CellBlock[sender];
-        var receiverBlock = context.CellBlock[receiver];
-        var senderWasViable = state.IsViable(senderBlock);
 
         // While no size appears at the receiver and none vanishes at the sender, no run changes: the value change is
         // exactly the receiver's gained full-price sales less the sender's lost ones (markdown value cancels).
@@ -451,8 +446,8 @@ internal sealed class TransferSearch
         var senderStock = context.CellStock[sender] + state.Delta[sender];
         if (receiverStock >= 1 && senderStock - max >= 1)
         {
-            return state.IsViable(receiverBlock)
-                ? ExtendAtMargin(sender, receiver, 0, 0, min, max, price.CostPerUnit, shipment, ratio)
+            return receiverIsViable
+                ? ExtendAtMargin(sender, receiver, 0, 0, min, max, price.CostPerUnit, shipment, ratio, receiverViable: true, senderViable: senderWasViable)
                 : default;
         }
 
@@ -472,7 +467,8 @@ internal sealed class TransferSearch
             state.Delta[sender] -= q;
             state.Delta[receiver] += q;
             var receiverViable = state.IsViable(receiverBlock);
-            var senderOk = !senderWasViable || state.IsViable(senderBlock) || !state.HoldsAny(senderBlock);
+            var senderViable = state.IsViable(senderBlock);
+            var senderOk = !senderWasViable || senderViable || !state.HoldsAny(senderBlock);
             var after = receiverViable && senderOk ? state.BlockValue(senderBlock) + state.BlockValue(receiverBlock) : 0;
             state.Delta[sender] += q;
             state.Delta[receiver] -= q;
@@ -485,7 +481,7 @@ internal sealed class TransferSearch
             if (q == min && senderStock - max >= 1)
             {
                 // Runs are settled from here on: extend at the margin in one walk.
-                var extended = ExtendAtMargin(sender, receiver, min, after - before, min, max, price.CostPerUnit, shipment, ratio);
+                var extended = ExtendAtMargin(sender, receiver, min, after - before, min, max, price.CostPerUnit, shipment, ratio, receiverViable, senderViable);
                 return extended.Gain > best.Gain ? extended : best;
             }
         }
@@ -497,10 +493,11 @@ internal sealed class TransferSearch
     /// Prices quantities <c>from + 1 .. max</c> (those of at least <paramref name="min"/>) at the margin, starting from
     /// an exactly valued <paramref name="from"/> units: the runs are as they stand once <paramref name="from"/> units
     /// moved and no later unit changes them, so each further unit adds the receiver's next full-price sale and
-    /// removes the sender's last (the markdown value moves with the unit).
+    /// removes the sender's last (the markdown value moves with the unit). <paramref name="receiverViable"/> and
+    /// <paramref name="senderViable"/> are the two runs once <paramref name="from"/> units moved.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Candidate ExtendAtMargin(int sender, int receiver, int from, double valueAtFrom, int min, int max, double costPerUnit, double shipment, double ratio)
+    private Candidate ExtendAtMargin(int sender, int receiver, int from, double valueAtFrom, int min, int max, double costPerUnit, double shipment, double ratio, bool receiverViable, bool senderViable)
     {
         var count = max - from;
         Candidate best = default;
@@ -509,14 +506,10 @@ internal sealed class TransferSearch
             return best;
         }
 
-        state.Delta[sender] -= from;
-        state.Delta[receiver] += from;
-        var receiverTable = context.TailsOf(receiver, state.IsViable(context.CellBlock[receiver]));
-        var senderTable = context.TailsOf(sender, state.IsViable(context.CellBlock[sender]));
-        var receiverPosition = state.Position(receiver);
-        var senderPosition = state.Position(sender);
-        state.Delta[sender] += from;
-        state.Delta[receiver] -= from;
+        var receiverTable = context.TailsOf(receiver, receiverViable);
+        var senderTable = context.TailsOf(sender, senderViable);
+        var receiverPosition = state.Position(receiver) + from;
+        var senderPosition = state.Position(sender) - from;
 
         Span<double> receiverTails = stackalloc double[count];
         Span<double> senderTails = stackalloc double[count];

@@ -54,7 +54,7 @@ internal static class WarehousePushPass
                         warehouseBlocks.Add(block);
                     }
                 }
-                else if (node.ReceiveEnabled && HasDemand(block))
+                else if (node.ReceiveEnabled && context.BlockHasDemand[block])
                 {
                     storeBlocks.Add(block);
                 }
@@ -126,19 +126,6 @@ internal static class WarehousePushPass
                     (lastQueued, appliedWhenLastQueued, lastQueuedAction) = (block, applied, (gain, units, legs));
                 }
             }
-        }
-
-        private bool HasDemand(int block)
-        {
-            for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
-            {
-                if (context.CellRate[c] > 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>The best action for a store block: (net gain, units, legs in <see cref="best"/>).</summary>

@@ -61,16 +61,26 @@ internal sealed class PairQueue
         return true;
     }
 
-    /// <summary>Adds every pair of another queue (the heap is rebuilt bottom-up, in time linear in its size).</summary>
-    public void EnqueueAll(PairQueue other)
+    /// <summary>Adds every pair of other queues (the heap is rebuilt bottom-up once, in time linear in its size).</summary>
+    public void EnqueueAll(IReadOnlyCollection<PairQueue> others)
     {
-        if (count + other.count > heap.Length)
+        var total = count;
+        foreach (var other in others)
         {
-            Array.Resize(ref heap, Math.Max(heap.Length * 2, count + other.count));
+            total += other.count;
         }
 
-        Array.Copy(other.heap, 0, heap, count, other.count);
-        count += other.count;
+        if (total > heap.Length)
+        {
+            Array.Resize(ref heap, total);
+        }
+
+        foreach (var other in others)
+        {
+            Array.Copy(other.heap, 0, heap, count, other.count);
+            count += other.count;
+        }
+
         for (var i = (count - 2) >> 2; i >= 0; i--)
         {
             SiftDown(i, heap[i]);

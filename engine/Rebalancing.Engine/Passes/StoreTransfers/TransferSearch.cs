@@ -126,10 +126,7 @@ internal sealed class TransferSearch
                 return lister;
             },
             listers.Add);
-        foreach (var lister in listers)
-        {
-            queue.EnqueueAll(lister.queue);
-        }
+        queue.EnqueueAll([.. listers.Select(lister => lister.queue)]);
     }
 
     private void EnqueueReceiversOf(int block)

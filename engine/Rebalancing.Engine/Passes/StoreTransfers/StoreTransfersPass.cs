@@ -28,8 +28,6 @@ internal static class StoreTransfersPass
                 state,
                 Pass,
                 cluster,
-                (_, _) => true,
-                (_, _) => 0.0,
                 (int[])budget.Clone(),
                 parallel: false).Run());
     }
@@ -40,8 +38,6 @@ internal static class StoreTransfersPass
     public static PlanState AcrossClusters(PlanState start, bool parallel)
     {
         var context = start.Context;
-        var nodes = context.Snapshot.Nodes;
-        double Ratio(int from, int to) => Math.Max(context.NodePolicy[from].InterClusterMinUpliftRatio, context.NodePolicy[to].InterClusterMinUpliftRatio);
         return RoutePayment.PlanUntilRoutesPay(
             start,
             Pass,
@@ -49,12 +45,17 @@ internal static class StoreTransfersPass
                 state,
                 Pass,
                 -1,
-                (from, to) => nodes[from].ClusterIndex != nodes[to].ClusterIndex,
-                Ratio,
                 Enumerable.Repeat(int.MaxValue, context.Snapshot.Products.Length).ToArray(),
                 parallel).Run(),
-            Ratio);
+            (from, to) => InterClusterRatio(context, from, to));
     }
+
+    /// <summary>
+    /// The multiple of its freight a transfer between clusters must gain: the larger of the sender's and the
+    /// receiver's <c>pass2.inter_cluster_min_uplift_ratio</c>.
+    /// </summary>
+    public static double InterClusterRatio(PlanContext context, int from, int to) =>
+        Math.Max(context.NodePolicy[from].InterClusterMinUpliftRatio, context.NodePolicy[to].InterClusterMinUpliftRatio);
 
     /// <summary>
     /// The change cap is network-wide, but clusters plan independently: each cluster may use an equal share of what

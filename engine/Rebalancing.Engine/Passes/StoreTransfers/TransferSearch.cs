@@ -21,8 +21,6 @@ internal sealed class TransferSearch
     private readonly int pass;
     /// <summary>The cluster whose stores may trade, or -1 for every store.</summary>
     private readonly int cluster;
-    private readonly Func<int, int, bool> pairInScope;
-    private readonly Func<int, int, double> requiredRatio;
     private readonly int[] changeCapBudget;
     private readonly bool parallel;
     private readonly PairQueue queue = new();
@@ -35,15 +33,13 @@ internal sealed class TransferSearch
     private readonly double[] cheapestPerUnit;
     private readonly double[] cheapestShipment;
 
-    public TransferSearch(PlanState state, int pass, int cluster, Func<int, int, bool> pairInScope, Func<int, int, double> requiredRatio, int[] changeCapBudget, bool parallel)
+    public TransferSearch(PlanState state, int pass, int cluster, int[] changeCapBudget, bool parallel)
     {
         this.parallel = parallel;
         this.state = state;
         context = state.Context;
         this.pass = pass;
         this.cluster = cluster;
-        this.pairInScope = pairInScope;
-        this.requiredRatio = requiredRatio;
         this.changeCapBudget = changeCapBudget;
         var nodes = context.Snapshot.Nodes.Length;
         listedAt = new int[nodes];
@@ -112,7 +108,7 @@ internal sealed class TransferSearch
         Parallel.For(
             0,
             chunks,
-            () => new TransferSearch(state, pass, cluster, pairInScope, requiredRatio, changeCapBudget, parallel: false),
+            () => new TransferSearch(state, pass, cluster, changeCapBudget, parallel: false),
             (chunk, _, lister) =>
             {
                 for (var style = chunk * StylesPerChunk; style < Math.Min(styles.Length, (chunk + 1) * StylesPerChunk); style++)
@@ -140,7 +136,7 @@ internal sealed class TransferSearch
 
             foreach (var sender in cluster < 0 ? context.CellsOfSku(context.CellSku[receiver]) : context.StoreCellsOfSku(cluster, context.CellSku[receiver]))
             {
-                if (sender != receiver && CanSend(sender) && pairInScope(context.CellNode[sender], context.CellNode[receiver]))
+                if (sender != receiver && CanSend(sender) && InScope(context.CellNode[sender], context.CellNode[receiver]))
                 {
                     var candidate = Evaluate(sender, receiver);
                     if (candidate.Quantity > 0)
@@ -239,7 +235,7 @@ internal sealed class TransferSearch
     {
         var from = context.CellNode[sender];
         var to = context.CellNode[receiver];
-        if (receiver == sender || !pairInScope(from, to))
+        if (receiver == sender || !InScope(from, to))
         {
             return;
         }
@@ -266,7 +262,7 @@ internal sealed class TransferSearch
             double perUnit = double.MaxValue, perShipment = double.MaxValue;
             for (var to = 0; to < context.NodeIsStore.Length; to++)
             {
-                if (to != from && context.NodeIsStore[to] && (cluster < 0 || context.NodeCluster[to] == cluster) && pairInScope(from, to))
+                if (to != from && context.NodeIsStore[to] && (cluster < 0 || context.NodeCluster[to] == cluster) && InScope(from, to))
                 {
                     var price = context.Route(from, to);
                     perUnit = Math.Min(perUnit, price.CostPerUnit);
@@ -300,6 +296,18 @@ internal sealed class TransferSearch
         return mostGain < price.CostPerShipment - (1e-6 * (1 + price.CostPerShipment))
             && state.RouteUnits(context.CellNode[sender], context.CellNode[receiver]) == 0;
     }
+
+    /// <summary>Whether two stores may trade in this search: any two of the cluster, or two of different clusters.</summary>
+    /// <remarks>Written out rather than passed in as a delegate: it is asked for every pair listed.</remarks>
+    private bool InScope(int from, int to) => cluster >= 0 || context.NodeCluster[from] != context.NodeCluster[to];
+
+    /// <summary>
+    /// The multiple of its freight a transfer must gain: none within a cluster; across clusters the larger of both
+    /// sides' <c>pass2.inter_cluster_min_uplift_ratio</c>.
+    /// </summary>
+    private double RequiredRatio(int from, int to) => cluster >= 0
+        ? 0.0
+        : StoreTransfersPass.InterClusterRatio(context, from, to);
 
     /// <summary>What a unit is worth at the cell even unsold: its price at the markdown, <c>P (1 - m)</c>.</summary>
     private double MarkdownValue(int cell) => context.CellPrice[cell] * (1 - context.CellMarkdown[cell]);
@@ -435,7 +443,7 @@ internal sealed class TransferSearch
             return default;
         }
 
-        var ratio = requiredRatio(from, to);
+        var ratio = RequiredRatio(from, to);
 
         // While no size appears at the receiver and none vanishes at the sender, no run changes: the value change is
         // exactly the receiver's gained full-price sales less the sender's lost ones (markdown value cancels).

@@ -143,23 +143,19 @@ public sealed class PlanningSession
     /// </summary>
     private PlanState Rebuild(List<PlannedMove> moves)
     {
-        // One 64-bit key per move, (pass, sender, receiver, SKU) in bit fields wide enough for the snapshot, so the
-        // sort compares integers; keys are unique (a move row is unique per pass and cells), so order is total.
+        // One integer key per move, (pass, sender, receiver, SKU) in bit fields as wide as the snapshot needs (at most
+        // 2 + 31 + 31 + 31 bits), so the sort compares integers; keys are unique (a move row is unique per pass and
+        // cells), so the order is total.
         var nodeBits = BitsFor(context.Snapshot.Nodes.Length);
         var skuBits = BitsFor(context.Snapshot.Products.Length);
-        if (2 + (2 * nodeBits) + skuBits > 64)
-        {
-            throw new InvalidOperationException("too many nodes and SKUs to order moves by one 64-bit key");
-        }
-
-        var keys = new ulong[moves.Count];
+        var keys = new UInt128[moves.Count];
         var order = new PlannedMove[moves.Count];
         var count = 0;
         foreach (var move in moves)
         {
             if (move.Quantity > 0)
             {
-                var key = (ulong)move.Pass;
+                var key = (UInt128)(uint)move.Pass;
                 key = (key << nodeBits) | (uint)context.NodeRank[context.CellNode[move.FromCell]];
                 key = (key << nodeBits) | (uint)context.NodeRank[context.CellNode[move.ToCell]];
                 keys[count] = (key << skuBits) | (uint)context.SkuRank[context.CellSku[move.FromCell]];

@@ -356,12 +356,12 @@ internal static class ReasonClassifier
             var finite = true;
             for (var c = 0; c < context.CellCount; c++)
             {
-                var mu = viable[context.CellBlock[c]] ? context.CellMeanViable[c] : context.CellMeanFragment[c];
+                // The context's tables hold exactly the walker's tails for the cell's mean, so nothing is walked here.
+                var tails = context.TailsOf(c, viable[context.CellBlock[c]]);
                 var scale = context.CellMarkdown[c] * context.CellPrice[c];
                 var position = state.Position(c);
-                var tails = new TailCursor(mu);
-                SendLoss[c] = scale * tails.TailAt(position);
-                ReceiveGain[c] = scale * tails.TailAt(position + 1);
+                SendLoss[c] = scale * tails.Tail(position);
+                ReceiveGain[c] = scale * tails.Tail(position + 1);
                 finite &= double.IsFinite(SendLoss[c]) && double.IsFinite(ReceiveGain[c]);
             }
 

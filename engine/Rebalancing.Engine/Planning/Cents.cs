@@ -38,7 +38,7 @@ internal static class Cents
             }
         }
 
-        SortByFractionThenIndex(fractions, order);
+        SortByKeyThenIndex(fractions, order);
         var step = missing >= 0 ? 1 : -1;
         for (var k = 0; k < Math.Abs(missing); k++)
         {
@@ -49,10 +49,11 @@ internal static class Cents
     }
 
     /// <summary>
-    /// Sorts <paramref name="order"/> by <paramref name="keys"/> and equal keys by index: the primitive key sort (no
-    /// comparison delegate) is not stable, so each run of equal keys is then put back in index order.
+    /// Sorts <paramref name="order"/> by <paramref name="keys"/> (the fractions, negated when the largest go first) and
+    /// equal keys by index: the primitive key sort (no comparison delegate) is not stable, so each run of equal keys
+    /// is then put back in index order.
     /// </summary>
-    private static void SortByFractionThenIndex(double[] keys, int[] order)
+    private static void SortByKeyThenIndex(double[] keys, int[] order)
     {
         Array.Sort(keys, order);
         for (var start = 0; start < keys.Length;)

@@ -16,8 +16,6 @@ internal sealed class PairQueue
     private Entry[] heap = new Entry[1024];
     private int count;
 
-    public int Count => count;
-
     public void Enqueue(int sender, int receiver, double key)
     {
         if (count == heap.Length)

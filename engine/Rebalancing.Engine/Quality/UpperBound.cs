@@ -39,13 +39,6 @@ internal static class UpperBound
 
         // The constant part: the start valued at the bound's demand, less the start valued as it is.
         var bound = 0.0;
-        var boundMean = new double[context.CellCount];
-        for (var c = 0; c < context.CellCount; c++)
-        {
-            var block = context.CellBlock[c];
-            boundMean[c] = canBeViable[block] ? context.CellMeanViable[c] : context.CellMeanFragment[c];
-        }
-
         for (var b = 0; b < context.BlockCount; b++)
         {
             var viable = state.IsViable(b);
@@ -54,18 +47,20 @@ internal static class UpperBound
                 // Valued at the same mean, both terms are the same double and their difference an exact +0, which
                 // leaves the sum unchanged: only the cells whose demand the bound raises need the two walks.
                 var mean = viable ? context.CellMeanViable[c] : context.CellMeanFragment[c];
-                if (boundMean[c] == mean)
+                var boundViable = canBeViable[b];
+                var boundMean = boundViable ? context.CellMeanViable[c] : context.CellMeanFragment[c];
+                if (boundMean == mean)
                 {
                     continue;
                 }
 
                 var x = context.CellPosition[c];
-                bound += PositionValue.Of(x, context.CellPrice[c], context.CellMarkdown[c], boundMean[c]) - context.CellValue(c, x, viable);
+                bound += context.CellValue(c, x, boundViable) - context.CellValue(c, x, viable);
             }
         }
 
         var inbound = InboundBySenderCost(context, out var costPerUnit);
-        var pool = new Pool(context, boundMean, inbound, costPerUnit);
+        var pool = new Pool(context, canBeViable, inbound, costPerUnit);
         for (var sku = 0; sku < context.Snapshot.Products.Length; sku++)
         {
             bound += pool.Gain(sku);
@@ -190,27 +185,23 @@ internal static class UpperBound
     /// and queues are reused across SKUs.
     /// </summary>
     /// <remarks>
-    /// The queues see exactly the enqueues, dequeues and priorities a fresh pair of queues of units would, so ties
-    /// resolve the same way and the sum is bit-identical; each queue holds a cell at most once, so it holds the
-    /// cell's slot and the unit's state lives in arrays. A receiver's gains are read from a <see cref="TailCursor"/>
-    /// as its position rises; a sender's losses, whose ranks fall, from the tails of its movable window walked once.
+    /// Each queue holds a cell at most once, so it holds the cell's slot and the unit's state lives in arrays. A
+    /// sender's losses only rise as it gives up units and a receiver's gains only fall as it takes them, so the queues
+    /// hand out the losses in ascending and the gains in descending order whatever the heap's shape or tie order: the
+    /// sum adds the same terms in the same order as any other queue would. Tails are read from the context's
+    /// sell-through tables, which hold exactly the values a walk of the same mean gives.
     /// </remarks>
-    private sealed class Pool(PlanContext context, double[] boundMean, int[][] inbound, double[] costPerUnit)
+    private sealed class Pool(PlanContext context, bool[] canBeViable, int[][] inbound, double[] costPerUnit)
     {
-        private readonly PriorityQueue<int, double> senders = new();
-        private readonly PriorityQueue<int, double> receivers = new();
+        private readonly SlotHeap senders = new();
+        private readonly SlotHeap receivers = new();
         private readonly bool[] isSender = new bool[context.Snapshot.Nodes.Length];
         private int[] cell = new int[16];
         private int[] position = new int[16];
         private int[] left = new int[16];
         private double[] inboundCost = new double[16];
-        private TailCursor[] cursor = new TailCursor[16];
-        private int[] windowLow = new int[16];
-        private int[] windowStart = new int[16];
-        private int[] windowCount = new int[16];
-        private double[] windowTails = new double[64];
+        private TailTable[] tails = new TailTable[16];
         private int slots;
-        private int windowUsed;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Gain(int sku)
@@ -220,13 +211,12 @@ internal static class UpperBound
             senders.Clear();
             receivers.Clear();
             slots = 0;
-            windowUsed = 0;
             var anyWarehouse = false;
             foreach (var c in cells)
             {
                 if (IsSource(context, c))
                 {
-                    var slot = AddSender(c);
+                    var slot = AddSlot(c, context.CellMovable[c], 0);
                     senders.Enqueue(slot, SenderLoss(slot));
                     anyWarehouse |= !context.IsStore(context.CellNode[c]);
                     isSender[context.CellNode[c]] = true;
@@ -259,7 +249,7 @@ internal static class UpperBound
             {
                 var node = context.CellNode[c];
                 var info = context.Snapshot.Nodes[node];
-                if (!info.IsStore || !info.ReceiveEnabled || boundMean[c] <= 0 || (eol && !anyWarehouse))
+                if (!info.IsStore || !info.ReceiveEnabled || BoundMean(c) <= 0 || (eol && !anyWarehouse))
                 {
                     continue;
                 }
@@ -277,14 +267,18 @@ internal static class UpperBound
 
                 if (cheapest < double.MaxValue)
                 {
-                    var slot = AddReceiver(c, cheapest);
+                    var slot = AddSlot(c, int.MaxValue, cheapest);
                     receivers.Enqueue(slot, -ReceiverGain(slot));
                 }
             }
 
+            // Each step matches the cheapest sender unit with the best receiver unit; a slot with units left takes
+            // its next unit's value in place at the top of its heap (one sift instead of a removal and an insertion).
             var gain = 0.0;
-            while (senders.TryDequeue(out var sender, out var loss) && receivers.TryDequeue(out var receiver, out var negativeGain))
+            while (senders.Count > 0 && receivers.Count > 0)
             {
+                var (loss, sender) = senders.Top;
+                var (negativeGain, receiver) = receivers.Top;
                 var unitGain = -negativeGain - loss;
                 if (unitGain <= 0)
                 {
@@ -296,55 +290,24 @@ internal static class UpperBound
                 left[sender]--;
                 if (left[sender] > 0)
                 {
-                    senders.Enqueue(sender, SenderLoss(sender));
+                    senders.ReplaceTop(SenderLoss(sender));
+                }
+                else
+                {
+                    senders.RemoveTop();
                 }
 
                 position[receiver]++;
-                receivers.Enqueue(receiver, -ReceiverGain(receiver));
+                receivers.ReplaceTop(-ReceiverGain(receiver));
             }
 
             return gain;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private int AddSender(int c)
-        {
-            var slot = AddSlot(c, context.CellPosition[c], context.CellMovable[c], -1);
+        /// <summary>The mean the bound values the cell at: full demand where some plan could make its style viable.</summary>
+        private double BoundMean(int c) => canBeViable[context.CellBlock[c]] ? context.CellMeanViable[c] : context.CellMeanFragment[c];
 
-            // The sender gives up ranks position, position - 1, ... down to position - movable + 1; ranks below 1
-            // are worth nothing, and ranks past the walk's first zero have a zero tail.
-            var walk = new TailCursor(boundMean[c]);
-            var low = Math.Max(1, position[slot] - left[slot] + 1);
-            windowLow[slot] = low;
-            windowStart[slot] = windowUsed;
-            for (var k = low; k <= position[slot]; k++)
-            {
-                var tail = walk.TailAt(k);
-                if (tail == 0)
-                {
-                    break;
-                }
-
-                if (windowUsed == windowTails.Length)
-                {
-                    Array.Resize(ref windowTails, windowTails.Length * 2);
-                }
-
-                windowTails[windowUsed++] = tail;
-            }
-
-            windowCount[slot] = windowUsed - windowStart[slot];
-            return slot;
-        }
-
-        private int AddReceiver(int c, double cheapestInbound)
-        {
-            var slot = AddSlot(c, context.CellPosition[c], int.MaxValue, cheapestInbound);
-            cursor[slot] = new TailCursor(boundMean[c]);
-            return slot;
-        }
-
-        private int AddSlot(int c, int unitPosition, int unitsLeft, double cost)
+        private int AddSlot(int c, int unitsLeft, double cost)
         {
             if (slots == cell.Length)
             {
@@ -353,17 +316,15 @@ internal static class UpperBound
                 Array.Resize(ref position, size);
                 Array.Resize(ref left, size);
                 Array.Resize(ref inboundCost, size);
-                Array.Resize(ref cursor, size);
-                Array.Resize(ref windowLow, size);
-                Array.Resize(ref windowStart, size);
-                Array.Resize(ref windowCount, size);
+                Array.Resize(ref tails, size);
             }
 
             var slot = slots++;
             cell[slot] = c;
-            position[slot] = unitPosition;
+            position[slot] = context.CellPosition[c];
             left[slot] = unitsLeft;
             inboundCost[slot] = cost;
+            tails[slot] = context.TailsOf(c, canBeViable[context.CellBlock[c]]);
             return slot;
         }
 
@@ -371,21 +332,14 @@ internal static class UpperBound
         private double SenderLoss(int slot)
         {
             var k = position[slot];
-            if (k <= 0)
-            {
-                return 0;
-            }
-
-            var index = k - windowLow[slot];
-            var tail = index < windowCount[slot] ? windowTails[windowStart[slot] + index] : 0.0;
-            return UnitValue(cell[slot], tail);
+            return k <= 0 ? 0 : UnitValue(cell[slot], tails[slot].Tail(k));
         }
 
         /// <summary>Value gained with the receiver's next unit, less its cheapest inbound freight.</summary>
         private double ReceiverGain(int slot)
         {
             var k = position[slot] + 1;
-            var value = k <= 0 ? 0 : UnitValue(cell[slot], cursor[slot].TailAt(k));
+            var value = k <= 0 ? 0 : UnitValue(cell[slot], tails[slot].Tail(k));
             return value - inboundCost[slot];
         }
 
@@ -395,6 +349,86 @@ internal static class UpperBound
             var price = context.CellPrice[c];
             var markdown = context.CellMarkdown[c];
             return (price * (1 - markdown)) + (markdown * price * tail);
+        }
+    }
+
+    /// <summary>
+    /// A min-heap of slots by priority, compared with <see cref="double.CompareTo(double)"/> as
+    /// <see cref="PriorityQueue{TElement, TPriority}"/>'s default comparer does, without its generic comparer calls.
+    /// </summary>
+    private sealed class SlotHeap
+    {
+        private (double Priority, int Slot)[] heap = new (double, int)[16];
+
+        public int Count { get; private set; }
+
+        public void Clear() => Count = 0;
+
+        public void Enqueue(int slot, double priority)
+        {
+            if (Count == heap.Length)
+            {
+                Array.Resize(ref heap, heap.Length * 2);
+            }
+
+            var i = Count++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (priority.CompareTo(heap[parent].Priority) >= 0)
+                {
+                    break;
+                }
+
+                heap[i] = heap[parent];
+                i = parent;
+            }
+
+            heap[i] = (priority, slot);
+        }
+
+        /// <summary>The slot with the smallest priority, and that priority (the heap must not be empty).</summary>
+        public (double Priority, int Slot) Top => heap[0];
+
+        /// <summary>Gives the top slot a new priority, no smaller than its old one, and restores the order.</summary>
+        public void ReplaceTop(double priority) => SiftDown((priority, heap[0].Slot));
+
+        /// <summary>Removes the top slot.</summary>
+        public void RemoveTop()
+        {
+            var last = heap[--Count];
+            if (Count > 0)
+            {
+                SiftDown(last);
+            }
+        }
+
+        private void SiftDown((double Priority, int Slot) entry)
+        {
+            var i = 0;
+            while (true)
+            {
+                var child = (2 * i) + 1;
+                if (child >= Count)
+                {
+                    break;
+                }
+
+                if (child + 1 < Count && heap[child + 1].Priority.CompareTo(heap[child].Priority) < 0)
+                {
+                    child++;
+                }
+
+                if (heap[child].Priority.CompareTo(entry.Priority) >= 0)
+                {
+                    break;
+                }
+
+                heap[i] = heap[child];
+                i = child;
+            }
+
+            heap[i] = entry;
         }
     }
 }

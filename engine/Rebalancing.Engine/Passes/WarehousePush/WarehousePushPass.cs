@@ -18,31 +18,37 @@ internal static class WarehousePushPass
     public static PlanState Run(PlanState start) =>
         RoutePayment.PlanUntilRoutesPay(start, Pass, state =>
         {
-            var context = state.Context;
-            for (var style = 0; style < context.Snapshot.Styles.Length; style++)
+            // One greedy's lists, map and queue serve every style in turn: their capacity is kept between styles.
+            var push = new StylePush(state);
+            for (var style = 0; style < state.Context.Snapshot.Styles.Length; style++)
             {
-                new StylePush(state, style).Run();
+                push.Run(style);
             }
         });
 
-    /// <summary>The greedy for one style.</summary>
-    private sealed class StylePush
+    /// <summary>The greedy for one style at a time.</summary>
+    private sealed class StylePush(PlanState state)
     {
-        private readonly PlanState state;
-        private readonly PlanContext context;
+        private readonly PlanContext context = state.Context;
         private readonly List<int> warehouseBlocks = [];
         private readonly List<int> storeBlocks = [];
         private readonly Dictionary<int, int> sourceOf = [];
-        private readonly MoveLeg[] candidate;
-        private readonly MoveLeg[] best;
+        private readonly PriorityQueue<int, (double, int)> queue = new();
+        private MoveLeg[] candidate = [];
+        private MoveLeg[] best = [];
 
         /// <summary>The block whose action <see cref="best"/> holds from the latest <see cref="BestAction"/>, once queued.</summary>
         private int lastQueued = -1;
 
-        public StylePush(PlanState state, int style)
+        /// <summary>Pushes one style's warehouse stock to its stores.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int style)
         {
-            this.state = state;
-            context = state.Context;
+            warehouseBlocks.Clear();
+            storeBlocks.Clear();
+            sourceOf.Clear();
+            queue.Clear();
+            lastQueued = -1;
             for (var i = context.StyleBlockStart[style]; i < context.StyleBlockStart[style + 1]; i++)
             {
                 var block = context.StyleBlocks[i];
@@ -60,20 +66,18 @@ internal static class WarehousePushPass
                 }
             }
 
-            var sizes = context.Snapshot.StyleSkus[style].Length;
-            candidate = new MoveLeg[sizes];
-            best = new MoveLeg[sizes];
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run()
-        {
             if (warehouseBlocks.Count == 0 || storeBlocks.Count == 0)
             {
                 return;
             }
 
-            var queue = new PriorityQueue<int, (double, int)>();
+            var sizes = context.Snapshot.StyleSkus[style].Length;
+            if (candidate.Length < sizes)
+            {
+                candidate = new MoveLeg[sizes];
+                best = new MoveLeg[sizes];
+            }
+
             var applied = 0;
             var appliedWhenLastQueued = -1;
             (double Gain, int Units, int Legs) lastQueuedAction = default;

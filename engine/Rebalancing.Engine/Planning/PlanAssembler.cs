@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Rebalancing.Engine.Plans;
 using Rebalancing.Engine.Reasons;
-using Rebalancing.Engine.Valuation;
 
 namespace Rebalancing.Engine.Planning;
 
@@ -287,8 +286,8 @@ internal static class PlanAssembler
 
                 if (position > 0)
                 {
-                    var mu = isViable ? context.CellMeanViable[c] : context.CellMeanFragment[c];
-                    atRisk += position - SellThrough.ExpectedSales(mu, position);
+                    // The table's running sums are the walk's own sums (TailTable), so the figure is the same.
+                    atRisk += position - context.TailsOf(c, isViable).ExpectedSales(position);
                 }
             }
         }

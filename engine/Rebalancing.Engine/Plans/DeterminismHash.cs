@@ -62,9 +62,14 @@ public static class DeterminismHash
     /// </summary>
     internal static PreparedInput PrepareInput(Snapshot snapshot, Policy policy)
     {
+        // The input's text is the determinism hash's text after its first two lines: it is written once, and from
+        // there on hashed twice.
         var text = new CanonicalText(sink: null);
-        WritePrefix(text, EngineInfo.Version, snapshot, policy);
-        return new PreparedInput(snapshot, policy, OfInput(snapshot, policy), text);
+        WriteHead(text, EngineInfo.Version);
+        text.StartSecondHash();
+        WriteInput(text, snapshot, policy);
+        var inputHash = text.FinishSecondHash();
+        return new PreparedInput(snapshot, policy, inputHash, text);
     }
 
     /// <summary>The determinism hash of a plan whose input <paramref name="prepared"/> hashed already.</summary>
@@ -102,10 +107,15 @@ public static class DeterminismHash
 
     private static void WritePrefix(CanonicalText w, string engineVersion, Snapshot snapshot, Policy policy)
     {
+        WriteHead(w, engineVersion);
+        WriteInput(w, snapshot, policy);
+    }
+
+    private static void WriteHead(CanonicalText w, string engineVersion)
+    {
         w.Raw(FormatLine);
         w.Raw("\n");
         Line(w, "engine_version", engineVersion);
-        WriteInput(w, snapshot, policy);
     }
 
     // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
@@ -256,6 +266,9 @@ public static class DeterminismHash
 
         private readonly TextWriter? sink;
         private readonly IncrementalHash? hash;
+
+        /// <summary>A hash of the text from <see cref="StartSecondHash"/> on, while one is running.</summary>
+        private IncrementalHash? secondHash;
         private readonly char[] chars = new char[Capacity];
         private readonly byte[] bytes;
         private int count;
@@ -431,6 +444,7 @@ public static class DeterminismHash
             var keep = count > 0 && char.IsHighSurrogate(chars[count - 1]) ? 1 : 0;
             var n = Encoding.UTF8.GetBytes(chars, 0, count - keep, bytes, 0);
             hash!.AppendData(bytes, 0, n);
+            secondHash?.AppendData(bytes, 0, n);
             if (keep == 1)
             {
                 chars[0] = chars[count - 1];
@@ -445,7 +459,41 @@ public static class DeterminismHash
             return Convert.ToHexStringLower(hash!.GetHashAndReset());
         }
 
-        public void Dispose() => hash?.Dispose();
+        /// <summary>
+        /// Starts hashing what is written from here on a second time, on its own (a hashing text only, at the end
+        /// of a line, so no character is split between the two).
+        /// </summary>
+        public void StartSecondHash()
+        {
+            Flush();
+            if (hash is null || secondHash is not null || count != 0)
+            {
+                throw new InvalidOperationException("a second hash starts once, on a hashing text, after a whole character");
+            }
+
+            secondHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        }
+
+        /// <summary>The second hash's value: SHA-256 of the text written since <see cref="StartSecondHash"/>. The main hash goes on.</summary>
+        public string FinishSecondHash()
+        {
+            Flush();
+            if (secondHash is null || count != 0)
+            {
+                throw new InvalidOperationException("no second hash is running, or the text ends inside a character");
+            }
+
+            var value = Convert.ToHexStringLower(secondHash.GetHashAndReset());
+            secondHash.Dispose();
+            secondHash = null;
+            return value;
+        }
+
+        public void Dispose()
+        {
+            hash?.Dispose();
+            secondHash?.Dispose();
+        }
 
         /// <summary>An integer in invariant decimal: a minus sign when negative, then its digits.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

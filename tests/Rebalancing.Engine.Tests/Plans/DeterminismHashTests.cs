@@ -53,6 +53,9 @@ public class DeterminismHashTests
     private static Plan PlanOf(IReadOnlyDictionary<string, string> files, string policy = "{}") =>
         Planner.Create(RandomNetwork.Load(files), RandomNetwork.Policy(policy));
 
+    private static string Sha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
     private static void AssertSamePlan(Plan expected, Plan actual)
     {
         Assert.Equal(expected.Hash, actual.Hash);
@@ -71,6 +74,22 @@ public class DeterminismHashTests
         Assert.Matches("^[0-9a-f]{64}$", plan.Hash);
         Assert.Matches("^[0-9a-f]{64}$", plan.InputHash);
         Assert.NotEqual(plan.Hash, plan.InputHash);
+    }
+
+    [Fact]
+    public void Plan_Hashes_AreSha256OfTheCanonicalTextAndOfItsInputLines()
+    {
+        // Planner.Create hashes the input while the passes run, writing the input's text once for both hashes.
+        var plan = PlanOf(Files());
+        using var writer = new StringWriter();
+        DeterminismHash.WriteCanonical(writer, plan);
+        var text = writer.ToString();
+        var input = text[text.IndexOf("[snapshot]\n", StringComparison.Ordinal)..text.IndexOf("[moves]\n", StringComparison.Ordinal)];
+
+        Assert.Equal(Sha256(text), plan.Hash);
+        Assert.Equal(Sha256(input), plan.InputHash);
+        Assert.Equal(DeterminismHash.OfInput(plan.Snapshot, plan.Policy), plan.InputHash);
+        Assert.Equal(DeterminismHash.OfPlan(plan), plan.Hash);
     }
 
     [Fact]

@@ -179,7 +179,7 @@ internal static class ReasonClassifier
         }
 
         var receiverBlock = context.CellBlock[receiverCell];
-        if (!state.IsViable(receiverBlock) && !BecomesViable(state, receiverCell, minQuantity))
+        if (!state.IsViable(receiverBlock) && !BecomesViable(state, marginals, receiverCell, minQuantity))
         {
             return (pass, ReasonCode.SizeRunNotViableAtDestination, string.Create(CultureInfo.InvariantCulture, $"{product.Style} is not a viable run at {receiver.Id}"));
         }
@@ -340,6 +340,10 @@ internal static class ReasonClassifier
         private readonly int[] senderStart;
         private readonly int[] senders;
 
+        /// <summary>Per SKU, the warehouses with units left to send, and the first of them (one cell per node and SKU).</summary>
+        private readonly int[] warehouseSenders;
+        private readonly int[] firstWarehouseSender;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Marginals(PlanState state)
         {
@@ -388,6 +392,16 @@ internal static class ReasonClassifier
 
             CanPrune = finite;
             var skuCount = context.Snapshot.Products.Length;
+            warehouseSenders = new int[skuCount];
+            firstWarehouseSender = new int[skuCount];
+            for (var c = 0; c < context.CellCount; c++)
+            {
+                if (!context.IsStore(context.CellNode[c]) && state.Available(c) > 0 && warehouseSenders[context.CellSku[c]]++ == 0)
+                {
+                    firstWarehouseSender[context.CellSku[c]] = context.CellNode[c];
+                }
+            }
+
             // Receivers by gain, largest first (negating is exact); senders by loss, smallest first. Equal keys
             // may come in any order: the search settles ties by cell and only stops on a strictly smaller bound.
             (receiverStart, receivers) = Candidates(context, skuCount, CanReceive, c => -ReceiveGain[c]);
@@ -413,6 +427,13 @@ internal static class ReasonClassifier
         /// <remarks>Written as the negation of <c>rate &lt;= 0</c>, the test the rules use, so a NaN rate counts alike.</remarks>
         public bool CanReceive(int cell) =>
             state.Context.IsStore(state.Context.CellNode[cell]) && !(state.Context.CellRate[cell] <= 0) && state.Role[cell] != CellRole.Sender;
+
+        /// <summary>
+        /// Whether a warehouse other than <paramref name="node"/> has units of the SKU left to send in the finished
+        /// plan (a row's checks put back every change they try before the next check, so this holds throughout).
+        /// </summary>
+        public bool WarehouseCanSend(int node, int sku) =>
+            warehouseSenders[sku] > 1 || (warehouseSenders[sku] == 1 && firstWarehouseSender[sku] != node);
 
         /// <summary>Whether another row's best move could take units from the cell.</summary>
         public bool CanSend(int cell) => state.Available(cell) > 0;
@@ -454,12 +475,6 @@ internal static class ReasonClassifier
         }
     }
 
-    private static double Mean(PlanState state, int cell)
-    {
-        var context = state.Context;
-        return state.IsViable(context.CellBlock[cell]) ? context.CellMeanViable[cell] : context.CellMeanFragment[cell];
-    }
-
     /// <summary>How many units in a row gain more than their per-unit freight, and what they gain.</summary>
     /// <remarks>
     /// The runs are taken as they stand after the first unit moves (a later unit changes presence only if it empties
@@ -478,15 +493,16 @@ internal static class ReasonClassifier
         var context = state.Context;
         state.Delta[senderCell] -= 1;
         state.Delta[receiverCell] += 1;
-        var receiverMu = Mean(state, receiverCell);
-        var senderMu = Mean(state, senderCell);
+        var receiverTable = context.TailsOf(receiverCell, state.IsViable(context.CellBlock[receiverCell]));
+        var senderTable = context.TailsOf(senderCell, state.IsViable(context.CellBlock[senderCell]));
         state.Delta[senderCell] += 1;
         state.Delta[receiverCell] -= 1;
 
+        // The tables hold the walker's own tails for each mean, so these are the values a walk would give.
         Span<double> receiverTails = limit <= 256 ? stackalloc double[limit] : new double[limit];
         Span<double> senderTails = limit <= 256 ? stackalloc double[limit] : new double[limit];
-        SellThrough.Tails(receiverMu, state.Position(receiverCell) + 1, receiverTails);
-        SellThrough.Tails(senderMu, state.Position(senderCell) - limit + 1, senderTails);
+        receiverTable.Tails(state.Position(receiverCell) + 1, receiverTails);
+        senderTable.Tails(state.Position(senderCell) - limit + 1, senderTails);
         var receiverScale = context.CellMarkdown[receiverCell] * context.CellPrice[receiverCell];
         var senderScale = context.CellMarkdown[senderCell] * context.CellPrice[senderCell];
         var units = 0;
@@ -538,7 +554,7 @@ internal static class ReasonClassifier
     /// Whether the receiver's style could be a viable run if it received this SKU and, for every other absent size,
     /// units a warehouse could still send with it (a pass-1 bundle). Store-to-store transfers move one SKU at a time.
     /// </summary>
-    private static bool BecomesViable(PlanState state, int receiverCell, int quantity)
+    private static bool BecomesViable(PlanState state, Marginals marginals, int receiverCell, int quantity)
     {
         var context = state.Context;
         var block = context.CellBlock[receiverCell];
@@ -546,26 +562,12 @@ internal static class ReasonClassifier
         int run = 0, longest = 0;
         for (var c = context.BlockStart[block]; c < context.BlockStart[block + 1]; c++)
         {
-            var present = state.IsPresent(c) || (c == receiverCell && quantity > 0) || Obtainable(state, node, context.CellSku[c]);
+            var present = state.IsPresent(c) || (c == receiverCell && quantity > 0) || marginals.WarehouseCanSend(node, context.CellSku[c]);
             run = present ? run + 1 : 0;
             longest = Math.Max(longest, run);
         }
 
         return longest >= context.BlockRunNeeded[block];
-    }
-
-    private static bool Obtainable(PlanState state, int receiverNode, int sku)
-    {
-        foreach (var other in state.Context.CellsOfSku(sku))
-        {
-            var otherNode = state.Context.CellNode[other];
-            if (otherNode != receiverNode && !state.Context.IsStore(otherNode) && state.Available(other) > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool BreaksSource(PlanState state, int senderCell, int quantity)

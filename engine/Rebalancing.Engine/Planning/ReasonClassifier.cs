@@ -478,7 +478,7 @@ internal static class ReasonClassifier
     /// <summary>How many units in a row gain more than their per-unit freight, and what they gain.</summary>
     /// <remarks>
     /// The runs are taken as they stand after the first unit moves (a later unit changes presence only if it empties
-    /// the sender); the tails of both ends are then walked once.
+    /// the sender); the tails of both ends are then read from the context's tables once.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Units, double Gain) ProfitableUnits(PlanState state, int senderCell, int receiverCell, double costPerUnit, int maxQuantity)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -81,13 +80,23 @@ internal static class PlanAssembler
         var idBits = new long[moves.Count];
         if (parallel && moves.Count >= ParallelFrom)
         {
-            Parallel.For(0, moves.Count, i => ids[i] = MoveId(context, moves[i], out idBits[i]));
+            Parallel.For(
+                0,
+                moves.Count,
+                () => new MoveIdHasher(context),
+                (i, _, hasher) =>
+                {
+                    ids[i] = hasher.Id(moves[i], out idBits[i]);
+                    return hasher;
+                },
+                hasher => hasher.Dispose());
         }
         else
         {
+            using var hasher = new MoveIdHasher(context);
             for (var i = 0; i < moves.Count; i++)
             {
-                ids[i] = MoveId(context, moves[i], out idBits[i]);
+                ids[i] = hasher.Id(moves[i], out idBits[i]);
             }
         }
 
@@ -168,40 +177,56 @@ internal static class PlanAssembler
     }
 
     /// <summary>
-    /// A stable id: the pass, then 12 hex digits of SHA-256 over (from, to, SKU); never a counter. Also gives those
-    /// 48 bits as a number, for sorting.
+    /// Stable move ids: the pass, then 12 hex digits of SHA-256 over the UTF-8 of <c>from\u001fto\u001fsku</c>; never
+    /// a counter. One hasher per thread keeps its SHA-256 state and key buffer from move to move.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string MoveId(PlanContext context, PlannedMove m, out long idBits)
+    private sealed class MoveIdHasher(PlanContext context) : IDisposable
     {
-        var snapshot = context.Snapshot;
-        var from = snapshot.Nodes[context.CellNode[m.FromCell]].Id;
-        var to = snapshot.Nodes[context.CellNode[m.ToCell]].Id;
-        var sku = snapshot.Products[context.CellSku[m.FromCell]].Sku;
+        private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] key = new byte[256];
 
-        // The UTF-8 of "from\u001fto\u001fsku", encoded piece by piece: whole strings, so no surrogate pair is split.
-        var length = Encoding.UTF8.GetByteCount(from) + Encoding.UTF8.GetByteCount(to) + Encoding.UTF8.GetByteCount(sku) + 2;
-        var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
-        var key = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
-        var n = Encoding.UTF8.GetBytes(from, key);
-        key[n++] = 0x1f;
-        n += Encoding.UTF8.GetBytes(to, key[n..]);
-        key[n++] = 0x1f;
-        Encoding.UTF8.GetBytes(sku, key[n..]);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(key, hash);
-        if (rented is not null)
+        /// <summary>The move's id, and its 48 hashed bits as a number, for sorting.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public string Id(PlannedMove m, out long idBits)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            var snapshot = context.Snapshot;
+            var from = snapshot.Nodes[context.CellNode[m.FromCell]].Id;
+            var to = snapshot.Nodes[context.CellNode[m.ToCell]].Id;
+            var sku = snapshot.Products[context.CellSku[m.FromCell]].Sku;
+
+            // Encoded piece by piece: whole strings, so no surrogate pair is split.
+            var length = Encoding.UTF8.GetByteCount(from) + Encoding.UTF8.GetByteCount(to) + Encoding.UTF8.GetByteCount(sku) + 2;
+            if (length > key.Length)
+            {
+                key = new byte[length];
+            }
+
+            var n = Encoding.UTF8.GetBytes(from, key);
+            key[n++] = 0x1f;
+            n += Encoding.UTF8.GetBytes(to, key.AsSpan(n));
+            key[n++] = 0x1f;
+            n += Encoding.UTF8.GetBytes(sku, key.AsSpan(n));
+            sha256.AppendData(key, 0, n);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            sha256.GetHashAndReset(hash);
+
+            idBits = 0;
+            for (var i = 0; i < 6; i++)
+            {
+                idBits = (idBits << 8) | hash[i];
+            }
+
+            // "M", the pass, "-", the hex digits: written once into the string's own characters.
+            Span<char> text = stackalloc char[32];
+            text[0] = 'M';
+            m.Pass.TryFormat(text[1..], out var written, provider: CultureInfo.InvariantCulture);
+            var at = 1 + written;
+            text[at++] = '-';
+            Convert.TryToHexStringLower(hash[..6], text[at..], out written);
+            return new string(text[..(at + written)]);
         }
 
-        idBits = 0;
-        for (var i = 0; i < 6; i++)
-        {
-            idBits = (idBits << 8) | hash[i];
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"M{m.Pass}-{Convert.ToHexStringLower(hash[..6])}");
+        public void Dispose() => sha256.Dispose();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Rebalancing.Engine.Planning;
@@ -14,11 +13,7 @@ public class MoveIdTests
     public void Plan_EveryMoveId_IsItsPassAndTwelveHexDigitsOfSha256OverFromToSku()
     {
         // 30 stores x 600 SKUs: over 4,096 moves, so the ids are hashed on several threads.
-        var writers = new Dictionary<string, StringWriter>();
-        Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
-            new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = 30, Skus = 600, Seed = 11 },
-            name => writers[name] = new StringWriter(CultureInfo.InvariantCulture));
-        var snapshot = RandomNetwork.Load(writers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
+        var snapshot = RandomNetwork.Load(RandomNetwork.Generated(stores: 30, skus: 600, seed: 11));
 
         var plan = new PlanningSession(snapshot, Policy.Default).Run(parallel: true);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rebalancing.Engine.Planning;
 using Rebalancing.Engine.Policies;
 using Rebalancing.Engine.Tests.Support;
@@ -29,11 +28,7 @@ public class ParallelismTests
         // 30 stores x 600 SKUs: thousands of untouched rows, so reasons are classified in parts on several threads,
         // clusters plan in parallel, pass 2 lists its pairs in chunks of styles on several threads, and the upper
         // bound and input hashes are worked out alongside the passes.
-        var writers = new Dictionary<string, StringWriter>();
-        Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
-            new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = 30, Skus = 600, Seed = 11 },
-            name => writers[name] = new StringWriter(CultureInfo.InvariantCulture));
-        var snapshot = RandomNetwork.Load(writers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
+        var snapshot = RandomNetwork.Load(RandomNetwork.Generated(stores: 30, skus: 600, seed: 11));
 
         var serial = new PlanningSession(snapshot, Policy.Default).Run(parallel: false);
         var parallel = new PlanningSession(snapshot, Policy.Default).Run(parallel: true);

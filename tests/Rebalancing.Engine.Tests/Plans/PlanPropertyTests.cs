@@ -35,11 +35,7 @@ public class PlanPropertyTests
         /// <summary>A network from the project's generator (clusters, capacities, disabled nodes, eol, recent moves).</summary>
         public static Case Generated(int seed)
         {
-            var writers = new Dictionary<string, StringWriter>();
-            Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
-                new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = 14, Skus = 160, Seed = seed },
-                name => writers[name] = new StringWriter(CultureInfo.InvariantCulture));
-            var files = writers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+            var files = RandomNetwork.Generated(stores: 14, skus: 160, seed);
             var plan = Planner.Create(RandomNetwork.Load(files), RandomNetwork.Policy("{}"));
             return new Case(seed, files, plan, RandomNetwork.MovesCsv(plan), DefaultLimits);
         }

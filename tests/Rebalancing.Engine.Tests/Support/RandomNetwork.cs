@@ -120,6 +120,16 @@ public static class RandomNetwork
         };
     }
 
+    /// <summary>The files of a network from the project's generator (clusters, capacities, disabled nodes, eol, recent moves).</summary>
+    public static Dictionary<string, string> Generated(int stores, int skus, long seed)
+    {
+        var writers = new Dictionary<string, StringWriter>();
+        Rebalancing.Engine.Synthetic.NetworkGenerator.Generate(
+            new Rebalancing.Engine.Synthetic.NetworkGeneratorOptions { Stores = stores, Skus = skus, Seed = seed },
+            name => writers[name] = new StringWriter(CultureInfo.InvariantCulture));
+        return writers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+    }
+
     public static Snapshot Load(IReadOnlyDictionary<string, string> files)
     {
         var result = SnapshotLoader.Load(new MemorySnapshotSource(files));

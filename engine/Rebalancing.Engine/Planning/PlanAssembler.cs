@@ -216,7 +216,7 @@ internal static class PlanAssembler
                 idBits = (idBits << 8) | hash[i];
             }
 
-            // "M", the pass, "-", the hex digits: written once into the string's own characters.
+            // "M", the pass, "-", the hex digits: put together on the stack, so the id is the only string made.
             Span<char> text = stackalloc char[32];
             text[0] = 'M';
             m.Pass.TryFormat(text[1..], out var written, provider: CultureInfo.InvariantCulture);

@@ -266,11 +266,11 @@ public static class DeterminismHash
 
         private readonly TextWriter? sink;
         private readonly IncrementalHash? hash;
+        private readonly char[] chars = new char[Capacity];
+        private readonly byte[] bytes;
 
         /// <summary>A hash of the text from <see cref="StartSecondHash"/> on, while one is running.</summary>
         private IncrementalHash? secondHash;
-        private readonly char[] chars = new char[Capacity];
-        private readonly byte[] bytes;
         private int count;
         private bool rowStarted;
 

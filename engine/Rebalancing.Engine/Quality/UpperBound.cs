@@ -45,7 +45,7 @@ internal static class UpperBound
             for (var c = context.BlockStart[b]; c < context.BlockStart[b + 1]; c++)
             {
                 // Valued at the same mean, both terms are the same double and their difference an exact +0, which
-                // leaves the sum unchanged: only the cells whose demand the bound raises need the two walks.
+                // leaves the sum unchanged: only the cells whose demand the bound raises need valuing twice.
                 var mean = viable ? context.CellMeanViable[c] : context.CellMeanFragment[c];
                 var boundViable = canBeViable[b];
                 var boundMean = boundViable ? context.CellMeanViable[c] : context.CellMeanFragment[c];

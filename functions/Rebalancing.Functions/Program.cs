@@ -1,11 +1,9 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using Rebalancing.Functions.Application;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddApplicationServices();
-
-var app = builder.Build();
-app.MapApplicationApis();
-app.Run();
-
-/// <summary>The app's entry point (public so tests can host it with WebApplicationFactory).</summary>
-public partial class Program;
+// The Azure Functions app (isolated worker, ASP.NET Core integration). The Functions host runs it in Azure and under
+// Core Tools; functions/Rebalancing.LocalHost runs the same functions where Core Tools are not installed.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.AddRebalancing();
+builder.Build().Run();

@@ -38,11 +38,9 @@ internal sealed class AppSecrets
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         var o = options.Value;
+        // The API key guards /api only where this app checks keys itself (the local host); the Functions host checks
+        // its own function keys. A generated one lasts for the process.
         var generated = string.IsNullOrWhiteSpace(o.ApiKey);
-        if (generated && o.Storage == StorageMode.Azure)
-        {
-            throw new InvalidOperationException("Rebalancing:ApiKey is required in azure mode.");
-        }
 
         var apiKey = generated ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : o.ApiKey!;
         byte[] signingKey;

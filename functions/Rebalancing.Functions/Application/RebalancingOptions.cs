@@ -66,11 +66,6 @@ internal sealed class RebalancingOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Storage == StorageMode.Azure && string.IsNullOrWhiteSpace(ApiKey))
-        {
-            yield return new ValidationResult("Rebalancing:ApiKey is required in azure mode: the /api routes must not run open.", [nameof(ApiKey)]);
-        }
-
         if (Storage == StorageMode.Azure && string.IsNullOrWhiteSpace(ApprovalSigningKey))
         {
             yield return new ValidationResult("Rebalancing:ApprovalSigningKey is required in azure mode (every instance must sign approval links with the same secret).", [nameof(ApprovalSigningKey)]);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Rebalancing.Functions.Orchestration;
+using Rebalancing.Functions.Rebalances;
 
 namespace Rebalancing.Functions.Approval;
 

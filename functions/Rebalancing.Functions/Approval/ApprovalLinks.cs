@@ -11,8 +11,11 @@ internal sealed record IssuedLink(string ApproverId, string? Email, bool Elevate
 /// <summary>The record of a link's single use.</summary>
 internal sealed record LinkUse(string Nonce, string ApproverId, string Decision, string Scope, string? Comment, DateTimeOffset UsedAt);
 
-/// <summary>An approval request as the API lists it.</summary>
-internal sealed record ApprovalLinkView(string ApproverId, bool Elevated, Uri Url, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt);
+/// <summary>
+/// An approval request as the API lists it: metadata only. A link is a bearer credential (elevated links decide
+/// elevated moves), so it is shown once, when it is issued, and never listed.
+/// </summary>
+internal sealed record ApprovalLinkView(string ApproverId, bool Elevated, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt);
 
 /// <summary>
 /// Issues approval links and records their single use, as create-if-absent documents in the run's partition
@@ -33,7 +36,7 @@ internal sealed class ApprovalLinks(IRunStore runs, ApprovalTokens tokens, IOpti
     }
 
     /// <summary>The latest link of each approver, with its use.</summary>
-    public async Task<IReadOnlyList<ApprovalLinkView>> ListAsync(string runId, Uri baseUrl, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ApprovalLinkView>> ListAsync(string runId, CancellationToken cancellationToken)
     {
         var results = await runs.ListWorkResultsAsync(runId, cancellationToken).ConfigureAwait(false);
         var uses = results.Where(r => r.Key.StartsWith(UsePrefix, StringComparison.Ordinal))
@@ -44,7 +47,7 @@ internal sealed class ApprovalLinks(IRunStore runs, ApprovalTokens tokens, IOpti
             .GroupBy(l => l.ApproverId, StringComparer.Ordinal)
             .Select(g => g.OrderBy(l => l.IssuedAt).ThenBy(l => l.Nonce, StringComparer.Ordinal).Last())
             .OrderBy(l => l.ApproverId, StringComparer.Ordinal)
-            .Select(l => new ApprovalLinkView(l.ApproverId, l.Elevated, UrlOf(runId, l, baseUrl), l.ExpiresAt, uses.GetValueOrDefault(l.Nonce)?.UsedAt))];
+            .Select(l => new ApprovalLinkView(l.ApproverId, l.Elevated, l.ExpiresAt, uses.GetValueOrDefault(l.Nonce)?.UsedAt))];
     }
 
     /// <summary>Whether the run issued a link with this nonce to this approver at this level (a token for another run is not).</summary>

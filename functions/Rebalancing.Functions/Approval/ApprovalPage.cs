@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Rebalancing.Engine.Plans;
-using Rebalancing.Functions.Activities;
-using Rebalancing.Functions.Orchestration;
+
+using Rebalancing.Functions.Rebalances;
 using Rebalancing.Functions.Reports;
 using static Rebalancing.Functions.Reports.HtmlPage;
 
@@ -13,7 +13,7 @@ internal static class ApprovalPage
 {
     public const int PageSize = 50;
 
-    public static string Body(string token, string formField, ApprovalClaims claims, RunState run, StoredPlan? plan, IReadOnlyList<RunMoveView> moves, int page)
+    public static string Body(string token, string formField, ApprovalClaims claims, RunView run, StoredPlan? plan, IReadOnlyList<RunMove> moves, int page, int pages)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(run);
@@ -41,7 +41,7 @@ internal static class ApprovalPage
         html.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"{action}\" class=\"card\"><input type=\"hidden\" name=\"{ApprovalForm.AntiForgeryField}\" value=\"{E(formField)}\">")
             .Append("<fieldset><legend>Decision</legend><label><input type=\"radio\" name=\"decision\" value=\"approve\" checked> Approve</label><label><input type=\"radio\" name=\"decision\" value=\"reject\"> Reject</label></fieldset>")
             .Append("<fieldset><legend>Limit to (optional: nothing ticked means the whole plan)</legend><div>Clusters: ");
-        foreach (var cluster in run.Clusters)
+        foreach (var cluster in run.Clusters.Select(c => c.Cluster))
         {
             html.Append(CultureInfo.InvariantCulture, $"<label><input type=\"checkbox\" name=\"cluster\" value=\"{E(cluster)}\"> {E(cluster)}</label>");
         }
@@ -56,10 +56,8 @@ internal static class ApprovalPage
             .Append("<div><label>Comment: <input type=\"text\" name=\"comment\" size=\"60\" maxlength=\"500\"></label></div>")
             .Append("<p><button class=\"primary\" type=\"submit\">Record my decision</button></p></form>");
 
-        var pages = Math.Max(1, (moves.Count + PageSize - 1) / PageSize);
-        page = Math.Clamp(page, 1, pages);
         html.Append(CultureInfo.InvariantCulture, $"<h2>Moves (page {page} of {pages})</h2>")
-            .Append(ReportPage.MovesTable(moves.Skip((page - 1) * PageSize).Take(PageSize)))
+            .Append(ReportPage.MovesTable(moves))
             .Append("<p class=\"pager\">");
         if (page > 1)
         {
@@ -74,14 +72,18 @@ internal static class ApprovalPage
         return html.Append("</p>").ToString();
     }
 
-    public static string Recorded(LinkUse use, RunState run)
+    public static string Recorded(LinkUse use, RunView run)
     {
         ArgumentNullException.ThrowIfNull(use);
         ArgumentNullException.ThrowIfNull(run);
         return new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"<h1 class=\"ok\">Decision recorded</h1><div class=\"card\" id=\"recorded\"><p><b>{E(use.ApproverId)}</b> recorded <b>{E(use.Decision)}</b> for {E(use.Scope)} of run <code>{E(run.RunId)}</code> ({E(run.OrgId)}) at {E(use.UsedAt.ToString("u", CultureInfo.InvariantCulture))}.</p>")
             .Append(use.Comment is { Length: > 0 } c ? $"<p>Comment: {E(c)}</p>" : "")
-            .Append("<p class=\"muted\">This link is now used up. The run applies the approved moves.</p></div>")
+            .Append("<p class=\"muted\">This link is now used up. ")
+            .Append(use.Decision == "approve"
+                ? "The moves you approved are applied when every move is decided, or when the approval window closes."
+                : "The moves you rejected will not be applied.")
+            .Append("</p></div>")
             .ToString();
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Rebalancing.Functions.Application;
-using Rebalancing.Functions.Orchestration;
+using Rebalancing.Functions.Rebalances;
 using Rebalancing.Functions.Storage;
 
 namespace Rebalancing.Functions.Notifications;

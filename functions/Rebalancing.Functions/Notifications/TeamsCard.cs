@@ -1,22 +1,25 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Rebalancing.Functions.Activities;
-using Rebalancing.Functions.Orchestration;
+
+using Rebalancing.Functions.Rebalances;
 
 namespace Rebalancing.Functions.Notifications;
 
 /// <summary>An approver's link, to put on a card or in an email.</summary>
 internal sealed record ApproverLink(Approver Approver, Uri Url, DateTimeOffset ExpiresAt);
 
-/// <summary>The Microsoft Teams message for a proposed plan: an Adaptive Card with the summary and an Open-URL button per approver.</summary>
+/// <summary>
+/// The Microsoft Teams message for a proposed plan: an Adaptive Card with the summary and the report link. It is
+/// posted to a channel, which everyone in it can read, so it carries no approver's link: a link decides as its
+/// approver (an elevated one decides elevated moves), and reaches that approver alone, by email.
+/// </summary>
 internal static class TeamsCard
 {
-    public static string Message(RunState run, PlanSummary summary, Uri reportUrl, IReadOnlyList<ApproverLink> links)
+    public static string Message(RunRecord run, PlanSummary summary, Uri reportUrl)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(summary);
-        ArgumentNullException.ThrowIfNull(links);
         var card = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -37,11 +40,9 @@ internal static class TeamsCard
                         new { title = "Elevated moves", value = summary.ElevatedMoves.ToString(CultureInfo.InvariantCulture) },
                     },
                 },
-                new { type = "TextBlock", text = "Each approver opens their own link to review and decide; opening it changes nothing.", wrap = true, isSubtle = true },
+                new { type = "TextBlock", text = "Each approver has been sent a personal link to review and decide.", wrap = true, isSubtle = true },
             },
-            ["actions"] = links.Select(l => (object)new { type = "Action.OpenUrl", title = $"Review as {l.Approver.Id}" + (l.Approver.Elevated ? " (elevated)" : ""), url = l.Url.AbsoluteUri })
-                .Append(new { type = "Action.OpenUrl", title = "Report", url = reportUrl.AbsoluteUri })
-                .ToArray(),
+            ["actions"] = new object[] { new { type = "Action.OpenUrl", title = "Report", url = reportUrl.AbsoluteUri } },
         };
         var message = new
         {
@@ -51,7 +52,7 @@ internal static class TeamsCard
         return JsonSerializer.Serialize(message);
     }
 
-    public static string EmailText(RunState run, PlanSummary summary, ApproverLink link)
+    public static string EmailText(RunRecord run, PlanSummary summary, ApproverLink link)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(summary);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Rebalancing.Engine.Plans;
-using Rebalancing.Functions.Activities;
-using Rebalancing.Functions.Orchestration;
+
+using Rebalancing.Functions.Rebalances;
 using static Rebalancing.Functions.Reports.HtmlPage;
 
 namespace Rebalancing.Functions.Reports;
@@ -36,13 +36,19 @@ internal static class ReportPage
         });
         """;
 
-    public static string Body(string nonce, RunState run, StoredPlan? plan, IReadOnlyList<RunMoveView> moves, ReportKpis? kpis)
+    /// <summary>
+    /// The report. Its charts draw the plan's stored aggregates; its table shows one page of moves (a plan of any size
+    /// is read a page at a time from Blob storage), with links to the other pages.
+    /// </summary>
+    public static string Body(string nonce, RunView run, StoredPlan? plan, IReadOnlyList<RunMove> moves, int page, Func<int, string> pageUrl)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(moves);
+        ArgumentNullException.ThrowIfNull(pageUrl);
+        var kpis = plan is { KpisBefore: { } kb, KpisAfter: { } ka } ? new ReportKpis(kb, ka, plan.OptimalityRatio) : null;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h1>Rebalance report · {E(run.OrgId)}</h1>")
-            .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run <code>{E(run.RunId)}</code> · status <b>{E(run.Status.ToString())}</b> · snapshot <code>{E(run.Request.SnapshotId)}</code> · created {E(run.CreatedAt.ToString("u", CultureInfo.InvariantCulture))}</p>");
+            .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run <code>{E(run.RunId)}</code> · status <b>{E(run.Status.ToString())}</b> · snapshot <code>{E(run.Input.SnapshotId)}</code> · created {E(run.CreatedAt.ToString("u", CultureInfo.InvariantCulture))}</p>");
         if (plan is null)
         {
             return html.Append("<div class=\"card\">The plan has not been proposed yet.</div>").ToString();
@@ -74,13 +80,14 @@ internal static class ReportPage
                 .Append("</tbody></table>");
         }
 
-        var passes = moves.Select(m => m.Move.Pass).Distinct().Order().ToList();
+        var totals = plan.Aggregates;
+        var passes = totals.Passes.Select(p => p.Pass).ToList();
         var passNames = passes.Select(p => "pass " + p.ToString(CultureInfo.InvariantCulture)).ToList();
-        var perCluster = moves.GroupBy(m => m.Move.ToCluster, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ChartBar(g.Key, [.. passes.Select(p => (double)g.Count(m => m.Move.Pass == p))])).ToList();
-        var perPass = passes.Select(p => new ChartBar("pass " + p.ToString(CultureInfo.InvariantCulture), [moves.Count(m => m.Move.Pass == p)])).ToList();
-        var routes = moves.GroupBy(m => (m.Move.FromCluster.Length > 0 ? m.Move.FromCluster : "warehouse") + " → " + m.Move.ToCluster, StringComparer.Ordinal)
-            .Select(g => new ChartBar(g.Key, [g.Sum(m => (double)m.Move.Quantity)]))
+        var perCluster = totals.DestinationClusters.GroupBy(c => c.Cluster, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ChartBar(g.Key, [.. passes.Select(p => (double)g.Where(c => c.Pass == p).Sum(c => c.Moves))])).ToList();
+        var perPass = totals.Passes.Select(p => new ChartBar("pass " + p.Pass.ToString(CultureInfo.InvariantCulture), [p.Moves])).ToList();
+        var routes = totals.Routes.GroupBy(r => (r.FromCluster.Length > 0 ? r.FromCluster : "warehouse") + " → " + r.ToCluster, StringComparer.Ordinal)
+            .Select(g => new ChartBar(g.Key, [g.Sum(r => (double)r.Units)]))
             .OrderByDescending(b => b.Total).ThenBy(b => b.Label, StringComparer.Ordinal).Take(15).ToList();
         html.Append("<h2>Charts</h2><div class=\"charts\">")
             .Append("<div class=\"card\">").Append(SvgCharts.Bars("Moves per pass", perPass, ["moves"])).Append("</div>")
@@ -95,14 +102,18 @@ internal static class ReportPage
             }
         }
 
-        html.Append("</div><h2>Moves</h2><p class=\"muted\">Click a column to sort.</p>")
+        var pages = Math.Max(1, plan.Pages);
+        html.Append("</div><h2>Moves</h2>")
+            .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Page {page} of {pages} ({N(s.Moves)} moves, {RunFiles.PageSize} a page). Click a column to sort this page.</p>")
+            .Append(Pager(page, pages, pageUrl))
             .Append(MovesTable(moves))
+            .Append(Pager(page, pages, pageUrl))
             .Append(CultureInfo.InvariantCulture, $"<script nonce=\"{nonce}\">{SortScript}</script>");
         return html.ToString();
     }
 
     /// <summary>The moves table (also used by the approval page, one page at a time).</summary>
-    public static string MovesTable(IEnumerable<RunMoveView> moves)
+    public static string MovesTable(IEnumerable<RunMove> moves)
     {
         ArgumentNullException.ThrowIfNull(moves);
         var html = new StringBuilder("<table class=\"sortable\"><thead><tr><th>Move</th><th class=\"num\">Pass</th><th>From</th><th>To</th><th>From cluster</th><th>To cluster</th><th>SKU</th><th>Size</th><th class=\"num\">Qty</th><th class=\"num\">Net benefit</th><th>Reason</th><th>Level</th><th>Status</th></tr></thead><tbody>");
@@ -115,6 +126,29 @@ internal static class ReportPage
         }
 
         return html.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>Previous and next links, when there is more than one page.</summary>
+    public static string Pager(int page, int pages, Func<int, string> pageUrl)
+    {
+        ArgumentNullException.ThrowIfNull(pageUrl);
+        if (pages <= 1)
+        {
+            return "";
+        }
+
+        var html = new StringBuilder("<p class=\"pager\">");
+        if (page > 1)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(pageUrl(page - 1))}\">&larr; page {page - 1}</a> ");
+        }
+
+        if (page < pages)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(pageUrl(page + 1))}\">page {page + 1} &rarr;</a>");
+        }
+
+        return html.Append("</p>").ToString();
     }
 
     private static string Kpi(string label, string value) => $"<div class=\"card kpi\"><span class=\"muted\">{E(label)}</span><b>{E(value)}</b></div>";

@@ -15,10 +15,14 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
     /// <summary>The <c>incoming</c> container (folder) the ingestion queue's messages point into.</summary>
     public IBlobContainer? Incoming { get; init; }
 
+    /// <summary>The <c>runs</c> container: each run's stage results and plan pages (see <c>Rebalances/RunFiles</c>).</summary>
+    public required IBlobContainer RunFiles { get; init; }
+
     /// <summary>Blob container (or folder) names.</summary>
     public const string SnapshotsContainer = "snapshots";
     public const string RejectedContainer = "rejected";
     public const string IncomingContainer = "incoming";
+    public const string RunFilesContainer = "runs";
 
     /// <summary>The embedded default: files under <c>{dataDir}/blobs</c>, one SQLite database <c>{dataDir}/rebalancing.db</c>.</summary>
     public static StorageServices CreateEmbedded(string dataDir, TimeProvider time)
@@ -32,6 +36,7 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
             new SqliteWorkQueueFactory(database, time))
         {
             Incoming = new FileBlobContainer(blobs, IncomingContainer),
+            RunFiles = new FileBlobContainer(blobs, RunFilesContainer),
         };
     }
 
@@ -65,6 +70,7 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
             new RestWorkQueueFactory(pipeline, queueEndpoint))
         {
             Incoming = new RestBlobContainer(pipeline, blobEndpoint, IncomingContainer),
+            RunFiles = new RestBlobContainer(pipeline, blobEndpoint, RunFilesContainer),
         };
     }
 
@@ -82,8 +88,6 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
 internal static class QueueNames
 {
     /// <summary>The orchestration's work items and timers.</summary>
-    public const string Work = "rebalancing-work";
-
     /// <summary>Snapshots to ingest.</summary>
     public const string Ingest = "rebalancing-ingest";
 

@@ -8,14 +8,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Rebalancing.Engine.Synthetic;
 using Rebalancing.Functions.Application;
-using Rebalancing.Functions.Orchestration;
+using Microsoft.DurableTask.Client;
+using Rebalancing.Functions.Rebalances;
 using Rebalancing.Functions.Tests.Harness;
 
 namespace Rebalancing.Functions.Tests.Support;
 
 /// <summary>
-/// The function app on the embedded default in a temp data dir, with a fixed API key and signing key, a manual clock,
-/// the background triggers off (tests drive them), and every log line captured.
+/// The function app served by the local host on the embedded default in a temp data dir: a fixed API key and signing
+/// key, the Durable Task runtime in memory, the background timers and queue pollers off (tests drive them), and every
+/// log line captured.
 /// </summary>
 internal sealed class FunctionApp : IDisposable
 {
@@ -24,12 +26,11 @@ internal sealed class FunctionApp : IDisposable
 
     private readonly WebApplicationFactory<Program> factory;
 
-    public FunctionApp(Dictionary<string, string?>? settings = null, bool triggers = false, DateTimeOffset? start = null, bool kestrel = false)
+    public FunctionApp(Dictionary<string, string?>? settings = null, bool triggers = false, bool kestrel = false, string? dataDir = null)
     {
         var port = kestrel ? EmulatorProcess.FreePort() : 0;
         BaseUrl = kestrel ? new Uri($"http://127.0.0.1:{port}/") : new Uri("http://localhost/");
-        Time = new ManualTimeProvider(start ?? DateTimeOffset.UtcNow);
-        DataDir = Emulators.NewTempDirectory("rebalancing-app");
+        DataDir = dataDir ?? Emulators.NewTempDirectory("rebalancing-app");
         var all = new Dictionary<string, string?>
         {
             ["Rebalancing:DataDir"] = DataDir,
@@ -49,7 +50,6 @@ internal sealed class FunctionApp : IDisposable
             web.UseEnvironment("Testing");
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(all));
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-            web.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
         });
         if (kestrel)
         {
@@ -63,53 +63,73 @@ internal sealed class FunctionApp : IDisposable
     /// <summary>Where the app listens: a real loopback port with <c>kestrel</c>, else the in-memory test server.</summary>
     public Uri BaseUrl { get; }
 
-    public ManualTimeProvider Time { get; }
-
     public CapturingLoggerProvider Logs { get; } = new();
 
     public IServiceProvider Services => factory.Services;
 
     public T Get<T>() where T : notnull => factory.Services.GetRequiredService<T>();
 
+    public DurableTaskClient Durable => Get<DurableTaskClient>();
+
     /// <summary>A client that sends the API key.</summary>
     public HttpClient Client()
     {
         var client = Anonymous();
-        client.DefaultRequestHeaders.Add(FunctionKeyFilter.HeaderName, ApiKey);
+        client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
         return client;
     }
 
     public HttpClient Anonymous() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseUrl });
 
     /// <summary>Uploads a generated snapshot for the org; returns its id.</summary>
-    public async Task<string> UploadAsync(string orgId, int seed = 1)
+    public async Task<string> UploadAsync(string orgId, int seed = 1, byte[]? bundle = null)
     {
         using var client = Client();
-        using var content = new ByteArrayContent(SmallSnapshot(orgId, seed));
+        using var content = new ByteArrayContent(bundle ?? SmallSnapshot(orgId, seed));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         using var response = await client.PostAsync(new Uri($"/api/orgs/{orgId}/snapshots", UriKind.Relative), content);
         response.EnsureSuccessStatusCode();
         return (await Json.ReadAsync(response)).GetProperty("snapshotId").GetString()!;
     }
 
-    /// <summary>Runs the orchestration's work queue until it is empty (what the queue trigger does in the background).</summary>
-    public async Task DrainWorkAsync()
+    /// <summary>Starts a run through the service and returns its id.</summary>
+    public async Task<string> StartAsync(string orgId, StartRunRequest? request = null)
     {
-        var worker = Get<RunWorker>();
-        for (var i = 0; i < 10_000 && await worker.RunOnceAsync(CancellationToken.None); i++)
+        var result = await Get<RebalanceRuns>().StartAsync(Durable, orgId, request ?? new StartRunRequest(), CancellationToken.None);
+        Assert.Equal(StartRunOutcome.Created, result.Outcome);
+        return result.RunId!;
+    }
+
+    /// <summary>Waits (up to a minute) until the run's status satisfies <paramref name="done"/>; returns the run.</summary>
+    public async Task<RunView> WaitForAsync(string runId, Func<RunStatus, bool> done)
+    {
+        var runs = Get<RebalanceRuns>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
         {
+            var run = await runs.GetAsync(Durable, runId, CancellationToken.None);
+            if (run is not null && done(run.Status))
+            {
+                // A finished run is done once its orchestration completed (its last step recorded the end).
+                if (!run.IsFinished || (await Durable.GetInstanceAsync(runId))?.IsCompleted != false)
+                {
+                    return run;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} is still {run?.Status} after a minute");
+            await Task.Delay(100);
         }
     }
 
-    /// <summary>Starts a run with the given approvers and drives it to AwaitingApproval.</summary>
+    /// <summary>Uploads a snapshot, starts a run with the given approvers and waits until it awaits approval.</summary>
     public async Task<string> ProposedRunAsync(string orgId, params Approver[] approvers)
     {
         await UploadAsync(orgId);
-        var result = await Get<IRebalanceRuns>().StartAsync(orgId, new StartRunRequest(Approvers: approvers), CancellationToken.None);
-        await DrainWorkAsync();
-        var run = await Get<IRebalanceRuns>().GetAsync(result.RunId!, CancellationToken.None);
-        Assert.Equal(RunStatus.AwaitingApproval, run!.Status);
-        return result.RunId!;
+        var runId = await StartAsync(orgId, new StartRunRequest(Approvers: approvers));
+        var run = await WaitForAsync(runId, s => s == RunStatus.AwaitingApproval || s.IsFinished());
+        Assert.Equal(RunStatus.AwaitingApproval, run.Status);
+        return runId;
     }
 
     public static byte[] SmallSnapshot(string orgId, int seed = 1) =>

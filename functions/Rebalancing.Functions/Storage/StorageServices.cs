@@ -16,6 +16,9 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
     /// <summary>The <c>incoming</c> container (folder) the ingestion queue's messages point into.</summary>
     public IBlobContainer? Incoming { get; init; }
 
+    /// <summary>The item size limit of every document collection of these stores, and the largest item each has written.</summary>
+    public DocumentSizes DocumentSizes { get; init; } = new();
+
     /// <summary>Blob container (or folder) names.</summary>
     public const string SnapshotsContainer = "snapshots";
     public const string RejectedContainer = "rejected";
@@ -26,13 +29,15 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
     {
         var database = SqliteDatabase.Open(Path.Combine(dataDir, "rebalancing.db"));
         var blobs = Path.Combine(dataDir, "blobs");
+        var sizes = new DocumentSizes();
         return new(
             new BlobSnapshotStore(new FileBlobContainer(blobs, SnapshotsContainer), new FileBlobContainer(blobs, RejectedContainer), time),
-            new DocumentRunStore(new SqliteDocumentCollection(database, CosmosContainers.Runs), new SqliteDocumentCollection(database, CosmosContainers.Orgs), time),
-            new DocumentTransferLedger(new SqliteDocumentCollection(database, CosmosContainers.Ledger)),
+            new DocumentRunStore(new SqliteDocumentCollection(database, CosmosContainers.Runs, sizes), new SqliteDocumentCollection(database, CosmosContainers.Orgs, sizes), time),
+            new DocumentTransferLedger(new SqliteDocumentCollection(database, CosmosContainers.Ledger, sizes)),
             new SqliteWorkQueueFactory(database, time))
         {
             Incoming = new FileBlobContainer(blobs, IncomingContainer),
+            DocumentSizes = sizes,
         };
     }
 
@@ -58,13 +63,15 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(cosmos);
+        var sizes = new DocumentSizes();
         return new(
             new BlobSnapshotStore(new AzureBlobContainer(blobs.GetBlobContainerClient(SnapshotsContainer)), new AzureBlobContainer(blobs.GetBlobContainerClient(RejectedContainer)), time),
-            new DocumentRunStore(new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Runs)), new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Orgs)), time),
-            new DocumentTransferLedger(new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Ledger))),
+            new DocumentRunStore(new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Runs), sizes), new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Orgs), sizes), time),
+            new DocumentTransferLedger(new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Ledger), sizes)),
             new AzureWorkQueueFactory(queues))
         {
             Incoming = new AzureBlobContainer(blobs.GetBlobContainerClient(IncomingContainer)),
+            DocumentSizes = sizes,
         };
     }
 

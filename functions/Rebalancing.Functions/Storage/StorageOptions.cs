@@ -53,27 +53,27 @@ internal sealed class RebalancingStorageOptions : IValidatableObject
     }
 }
 
-/// <summary>Connection settings of Blob, Queue and Cosmos DB. Without keys, managed identity is used.</summary>
+/// <summary>Connection settings of Blob, Queue and Cosmos DB. Without keys, <see cref="StorageServices.Credential"/> (managed identity in Azure) is used.</summary>
 internal sealed class AzureStorageOptions
 {
-    /// <summary>A storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite on its default ports).</summary>
+    /// <summary>A storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite on its default ports, or Azurite's explicit one).</summary>
     public string? StorageConnectionString { get; set; }
 
-    /// <summary>Blob endpoint for managed identity, e.g. <c>https://ACCOUNT.blob.core.windows.net</c>.</summary>
+    /// <summary>Blob account URI used with the credential when there is no connection string, e.g. <c>https://ACCOUNT.blob.core.windows.net</c>.</summary>
     public Uri? BlobEndpoint { get; set; }
 
-    /// <summary>Queue endpoint for managed identity, e.g. <c>https://ACCOUNT.queue.core.windows.net</c>.</summary>
+    /// <summary>Queue account URI used with the credential when there is no connection string, e.g. <c>https://ACCOUNT.queue.core.windows.net</c>.</summary>
     public Uri? QueueEndpoint { get; set; }
 
     /// <summary>The Cosmos DB account endpoint.</summary>
     public Uri? CosmosEndpoint { get; set; }
 
-    /// <summary>The Cosmos DB key; managed identity when absent.</summary>
+    /// <summary>The Cosmos DB key; the credential when absent.</summary>
     public string? CosmosKey { get; set; }
 
     /// <summary>The Cosmos DB database (default <c>rebalancing</c>).</summary>
     public string Database { get; set; } = "rebalancing";
 
-    /// <summary>The client id of a user-assigned managed identity; the system-assigned one when absent.</summary>
+    /// <summary>The client id of a user-assigned managed identity (storage, Cosmos DB and Service Bus); the system-assigned one when absent.</summary>
     public string? ManagedIdentityClientId { get; set; }
 }

@@ -1,6 +1,7 @@
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Azure.Cosmos;
 using Rebalancing.Functions.Storage.Azure;
 using Rebalancing.Functions.Storage.Blobs;
@@ -17,6 +18,8 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
 
     /// <summary>The <c>runs</c> container: each run's stage results and plan pages (see <c>Rebalances/RunFiles</c>).</summary>
     public required IBlobContainer RunFiles { get; init; }
+    /// <summary>The item size limit of every document collection of these stores, and the largest item each has written.</summary>
+    public DocumentSizes DocumentSizes { get; init; } = new();
 
     /// <summary>Blob container (or folder) names.</summary>
     public const string SnapshotsContainer = "snapshots";
@@ -29,58 +32,70 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
     {
         var database = SqliteDatabase.Open(Path.Combine(dataDir, "rebalancing.db"));
         var blobs = Path.Combine(dataDir, "blobs");
+        var sizes = new DocumentSizes();
         return new(
             new BlobSnapshotStore(new FileBlobContainer(blobs, SnapshotsContainer), new FileBlobContainer(blobs, RejectedContainer), time),
-            new DocumentRunStore(new SqliteDocumentCollection(database, CosmosContainers.Runs), new SqliteDocumentCollection(database, CosmosContainers.Orgs), time),
-            new DocumentTransferLedger(new SqliteDocumentCollection(database, CosmosContainers.Ledger)),
+            new DocumentRunStore(new SqliteDocumentCollection(database, CosmosContainers.Runs, sizes), new SqliteDocumentCollection(database, CosmosContainers.Orgs, sizes), time),
+            new DocumentTransferLedger(new SqliteDocumentCollection(database, CosmosContainers.Ledger, sizes)),
             new SqliteWorkQueueFactory(database, time))
         {
             Incoming = new FileBlobContainer(blobs, IncomingContainer),
             RunFiles = new FileBlobContainer(blobs, RunFilesContainer),
+            DocumentSizes = sizes,
         };
     }
 
-    /// <summary>Blob and Queue REST clients and Cosmos DB containers (which must exist: see <see cref="CosmosContainers.EnsureAsync"/>).</summary>
+    /// <summary>
+    /// Blob and Queue storage through the SDKs (a connection string, or the account endpoints with
+    /// <see cref="Credential"/>) and Cosmos DB containers (which must exist: see <see cref="CosmosContainers.EnsureAsync"/>).
+    /// </summary>
     public static StorageServices CreateAzure(AzureStorageOptions options, CosmosClient cosmos, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cosmos);
-        Uri blobEndpoint, queueEndpoint;
-        HttpPipelinePolicy authentication;
-        if (!string.IsNullOrWhiteSpace(options.StorageConnectionString))
-        {
-            var account = StorageConnectionString.Parse(options.StorageConnectionString);
-            (blobEndpoint, queueEndpoint) = (account.BlobEndpoint, account.QueueEndpoint);
-            // Request signatures carry the real time (the service rejects skewed dates), whatever clock the app runs on.
-            authentication = StorageRestPipeline.SharedKey(account, TimeProvider.System);
-        }
-        else
-        {
-            blobEndpoint = options.BlobEndpoint ?? throw new InvalidOperationException("Rebalancing:Azure:BlobEndpoint is required without a connection string.");
-            queueEndpoint = options.QueueEndpoint ?? throw new InvalidOperationException("Rebalancing:Azure:QueueEndpoint is required without a connection string.");
-            authentication = StorageRestPipeline.Bearer(Credential(options));
-        }
+        var credential = new Lazy<TokenCredential>(() => Credential(options));
+        return CreateAzure(
+            AzureStorageClients.CreateBlobService(options, () => credential.Value),
+            AzureStorageClients.CreateQueueService(options, () => credential.Value),
+            cosmos.GetDatabase(options.Database),
+            time);
+    }
 
-        var pipeline = StorageRestPipeline.Create(new StorageRestOptions(), authentication);
-        var database = cosmos.GetDatabase(options.Database);
+    /// <summary>The azure stores on clients built elsewhere (tests shorten the retries this way).</summary>
+    public static StorageServices CreateAzure(BlobServiceClient blobs, QueueServiceClient queues, Database cosmos, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(cosmos);
+        var sizes = new DocumentSizes();
         return new(
-            new BlobSnapshotStore(new RestBlobContainer(pipeline, blobEndpoint, SnapshotsContainer), new RestBlobContainer(pipeline, blobEndpoint, RejectedContainer), time),
-            new DocumentRunStore(new CosmosDocumentCollection(database.GetContainer(CosmosContainers.Runs)), new CosmosDocumentCollection(database.GetContainer(CosmosContainers.Orgs)), time),
-            new DocumentTransferLedger(new CosmosDocumentCollection(database.GetContainer(CosmosContainers.Ledger))),
-            new RestWorkQueueFactory(pipeline, queueEndpoint))
+            new BlobSnapshotStore(new AzureBlobContainer(blobs.GetBlobContainerClient(SnapshotsContainer)), new AzureBlobContainer(blobs.GetBlobContainerClient(RejectedContainer)), time),
+            new DocumentRunStore(new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Runs), sizes), new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Orgs), sizes), time),
+            new DocumentTransferLedger(new CosmosDocumentCollection(cosmos.GetContainer(CosmosContainers.Ledger), sizes)),
+            new AzureWorkQueueFactory(queues))
         {
-            Incoming = new RestBlobContainer(pipeline, blobEndpoint, IncomingContainer),
-            RunFiles = new RestBlobContainer(pipeline, blobEndpoint, RunFilesContainer),
+            RunFiles = new AzureBlobContainer(blobs.GetBlobContainerClient(RunFilesContainer)),
+            Incoming = new AzureBlobContainer(blobs.GetBlobContainerClient(IncomingContainer)),
+            DocumentSizes = sizes,
         };
     }
 
-    /// <summary>The managed identity (user-assigned when a client id is configured).</summary>
+    /// <summary>
+    /// The credential of every Azure client (Blob, Queue, Cosmos DB without a key, Service Bus):
+    /// <see cref="DefaultAzureCredential"/>, which is the managed identity in Azure (the user-assigned
+    /// one when <see cref="AzureStorageOptions.ManagedIdentityClientId"/> is set) and a developer's
+    /// sign-in elsewhere.
+    /// </summary>
     public static TokenCredential Credential(AzureStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
-            ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+        var credentialOptions = new DefaultAzureCredentialOptions();
+        if (!string.IsNullOrWhiteSpace(options.ManagedIdentityClientId))
+        {
+            credentialOptions.ManagedIdentityClientId = options.ManagedIdentityClientId;
+        }
+
+        return new DefaultAzureCredential(credentialOptions);
     }
 }
 

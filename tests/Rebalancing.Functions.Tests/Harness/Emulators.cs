@@ -88,9 +88,13 @@ public static class Emulators
         return process;
     }
 
+    /// <summary>Azurite's well-known account key (public, documented by Microsoft).</summary>
+    public const string AzuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>Azurite's explicit connection string for a blob and a queue service on the given loopback ports.</summary>
     public static string ConnectionString(int blobPort, int queuePort) =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-        $"AccountKey={Rebalancing.Functions.Storage.Azure.StorageConnectionString.DevelopmentAccountKey};" +
+        $"AccountKey={AzuriteAccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;";
 
     public static string NewTempDirectory(string prefix)

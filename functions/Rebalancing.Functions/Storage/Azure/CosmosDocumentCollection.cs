@@ -10,10 +10,14 @@ namespace Rebalancing.Functions.Storage.Azure;
 /// A document collection in a Cosmos DB container partitioned on <c>/pk</c>, through the SDK's
 /// stream API (no exceptions for the expected 404/409/412). Only point operations and
 /// single-partition queries (partition key set, <c>EnableOptimisticDirectExecution</c>), which the
-/// Cosmos emulator used in tests supports and production Cosmos serves cheapest.
+/// Cosmos emulator used in tests supports and production Cosmos serves cheapest. Every write is
+/// checked against <see cref="DocumentSizes.MaxItemBytes"/> before it is sent.
 /// </summary>
-internal sealed class CosmosDocumentCollection(Container container) : IDocumentCollection
+internal sealed class CosmosDocumentCollection(Container container, DocumentSizes? sizes = null) : IDocumentCollection
 {
+    /// <summary>The size limit's bookkeeping: the largest document this collection (and those sharing it) wrote.</summary>
+    public DocumentSizes Sizes { get; } = sizes ?? new();
+
     public Task<StoredDocument?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken) =>
         Call($"Read {id}", async () =>
         {
@@ -24,26 +28,26 @@ internal sealed class CosmosDocumentCollection(Container container) : IDocumentC
     public Task<StoredDocument?> CreateAsync(string partitionKey, string id, JsonObject document, CancellationToken cancellationToken) =>
         Call($"Create {id}", async () =>
         {
-            using var body = Serialize(document);
+            using var body = Serialize(partitionKey, id, document);
             using var response = await container.CreateItemStreamAsync(body, new PartitionKey(partitionKey), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.Conflict ? null : Written(response, document);
+            return response.StatusCode == HttpStatusCode.Conflict ? null : Written(response, document, body.Length);
         });
 
     public Task<StoredDocument?> ReplaceAsync(string partitionKey, string id, JsonObject document, string ifMatch, CancellationToken cancellationToken) =>
         Call($"Replace {id}", async () =>
         {
-            using var body = Serialize(document);
+            using var body = Serialize(partitionKey, id, document);
             var options = new ItemRequestOptions { IfMatchEtag = ifMatch };
             using var response = await container.ReplaceItemStreamAsync(body, id, new PartitionKey(partitionKey), options, cancellationToken).ConfigureAwait(false);
-            return response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound ? null : Written(response, document);
+            return response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound ? null : Written(response, document, body.Length);
         });
 
     public async Task<StoredDocument> UpsertAsync(string partitionKey, string id, JsonObject document, CancellationToken cancellationToken) =>
         (await Call($"Upsert {id}", async () =>
         {
-            using var body = Serialize(document);
+            using var body = Serialize(partitionKey, id, document);
             using var response = await container.UpsertItemStreamAsync(body, new PartitionKey(partitionKey), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return Written(response, document);
+            return Written(response, document, body.Length);
         }).ConfigureAwait(false))!;
 
     public async Task<bool> DeleteAsync(string partitionKey, string id, string ifMatch, CancellationToken cancellationToken) =>
@@ -107,11 +111,14 @@ internal sealed class CosmosDocumentCollection(Container container) : IDocumentC
             return true;
         });
 
-    private static MemoryStream Serialize(JsonObject document) => new(JsonSerializer.SerializeToUtf8Bytes(document));
+    /// <summary>The document's JSON; <see cref="DocumentTooLargeException"/> before anything is sent when it is over the limit.</summary>
+    private MemoryStream Serialize(string partitionKey, string id, JsonObject document) =>
+        new(DocumentSizes.Serialize(container.Id, partitionKey, id, document));
 
-    private static StoredDocument Written(ResponseMessage response, JsonObject document)
+    private StoredDocument Written(ResponseMessage response, JsonObject document, long bytes)
     {
         response.EnsureSuccessStatusCode();
+        Sizes.Written(container.Id, bytes);
         return new(document, response.Headers.ETag);
     }
 

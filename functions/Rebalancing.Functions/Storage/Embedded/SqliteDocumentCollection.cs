@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Rebalancing.Functions.Storage.Documents;
@@ -7,10 +8,14 @@ namespace Rebalancing.Functions.Storage.Embedded;
 /// <summary>
 /// A document collection in the <c>documents</c> table. Create is an insert that does nothing on a
 /// key conflict; replace and delete carry <c>etag = @ifMatch</c> in their WHERE clause: each is one
-/// atomic statement, so concurrent writers can never both win.
+/// atomic statement, so concurrent writers can never both win. Every write is checked against
+/// <see cref="DocumentSizes.MaxItemBytes"/> first, as the Cosmos DB adapter does.
 /// </summary>
-internal sealed class SqliteDocumentCollection(SqliteDatabase database, string collection) : IDocumentCollection
+internal sealed class SqliteDocumentCollection(SqliteDatabase database, string collection, DocumentSizes? sizes = null) : IDocumentCollection
 {
+    /// <summary>The size limit's bookkeeping: the largest document this collection (and those sharing it) wrote.</summary>
+    public DocumentSizes Sizes { get; } = sizes ?? new();
+
     public async Task<StoredDocument?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken)
     {
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -114,6 +119,8 @@ internal sealed class SqliteDocumentCollection(SqliteDatabase database, string c
 
     private async Task<int> ExecuteAsync(string sql, string partitionKey, string id, JsonObject? document, string? etag, string? ifMatch, CancellationToken cancellationToken)
     {
+        // Checked before the connection opens: a document over the limit is never written.
+        var body = document is null ? null : DocumentSizes.Serialize(collection, partitionKey, id, document);
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -121,7 +128,7 @@ internal sealed class SqliteDocumentCollection(SqliteDatabase database, string c
             if (document is not null)
             {
                 command.Parameters.AddWithValue("$type", document[DocumentFields.Type]?.GetValue<string>() ?? string.Empty);
-                command.Parameters.AddWithValue("$body", document.ToJsonString());
+                command.Parameters.AddWithValue("$body", Encoding.UTF8.GetString(body!));
             }
 
             if (etag is not null)
@@ -134,7 +141,13 @@ internal sealed class SqliteDocumentCollection(SqliteDatabase database, string c
                 command.Parameters.AddWithValue("$ifMatch", ifMatch);
             }
 
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (body is not null && changed > 0)
+            {
+                Sizes.Written(collection, body.Length);
+            }
+
+            return changed;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
-using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Rebalancing.Functions.Storage;
 using Rebalancing.Functions.Storage.Azure;
 using Rebalancing.Functions.Storage.Blobs;
@@ -10,8 +11,8 @@ namespace Rebalancing.Functions.Tests.Storage.Azure;
 
 /// <summary>
 /// Each test runs its own emulator, stops it in the middle of the work and restarts it on the same
-/// port and data location: operations against the stopped emulator fail with a clear error, and
-/// after the restart nothing is lost or half-written and a retry succeeds.
+/// port and data location: operations against the stopped emulator fail with a clear error once the
+/// SDK's retries are spent, and after the restart nothing is lost or half-written and a retry succeeds.
 /// </summary>
 public sealed class EmulatorFaultTests : IAsyncLifetime
 {
@@ -37,6 +38,7 @@ public sealed class EmulatorFaultTests : IAsyncLifetime
             () => store.PutAsync(new SnapshotPut(org, new Dictionary<string, long>(), time.GetUtcNow()), second, CancellationToken.None));
         Assert.Contains($"127.0.0.1:{emulator.Port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Create blob snapshots/org-fault/", error.Message, StringComparison.Ordinal);
 
         await emulator.StartAsync(Emulators.StartTimeout);
 
@@ -57,7 +59,9 @@ public sealed class EmulatorFaultTests : IAsyncLifetime
         var received = await queue.ReceiveAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
 
         await emulator.StopAsync();
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.DeleteAsync(received!.MessageId, received.PopReceipt, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.DeleteAsync(received!.MessageId, received.PopReceipt, CancellationToken.None));
+        Assert.Contains($"127.0.0.1:{emulator.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Delete from fault-work", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.EnqueueAsync("step-2", TimeSpan.Zero, CancellationToken.None));
 
         await emulator.StartAsync(Emulators.StartTimeout);
@@ -106,20 +110,30 @@ public sealed class EmulatorFaultTests : IAsyncLifetime
         }
     }
 
-    private static HttpPipeline Pipeline()
+    /// <summary>The production clients' options with shorter retries, so a stopped emulator fails fast.</summary>
+    private static void ShortRetries(global::Azure.Core.RetryOptions retry)
     {
-        var options = new StorageRestOptions();
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(50);
-        return StorageRestPipeline.Create(options, StorageRestPipeline.SharedKey(StorageConnectionString.Parse("UseDevelopmentStorage=true"), TimeProvider.System));
+        retry.MaxRetries = 2;
+        retry.Delay = TimeSpan.FromMilliseconds(50);
+        retry.MaxDelay = TimeSpan.FromMilliseconds(200);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(5);
     }
 
     private BlobSnapshotStore SnapshotStore(int port)
     {
-        var endpoint = new Uri($"http://127.0.0.1:{port}/devstoreaccount1");
-        var pipeline = Pipeline();
-        return new BlobSnapshotStore(new RestBlobContainer(pipeline, endpoint, "snapshots"), new RestBlobContainer(pipeline, endpoint, "rejected"), time);
+        var options = AzureStorageClients.BlobOptions();
+        ShortRetries(options.Retry);
+        var service = new BlobServiceClient(Emulators.ConnectionString(port, port), options);
+        return new BlobSnapshotStore(
+            new AzureBlobContainer(service.GetBlobContainerClient(StorageServices.SnapshotsContainer)),
+            new AzureBlobContainer(service.GetBlobContainerClient(StorageServices.RejectedContainer)),
+            time);
     }
 
-    private static RestWorkQueue Queue(int port, string name) => new(Pipeline(), new Uri($"http://127.0.0.1:{port}/devstoreaccount1"), name);
+    private static AzureWorkQueue Queue(int port, string name)
+    {
+        var options = AzureStorageClients.QueueOptions();
+        ShortRetries(options.Retry);
+        return new AzureWorkQueue(new QueueServiceClient(Emulators.ConnectionString(port, port), options), name);
+    }
 }

@@ -61,6 +61,17 @@ public sealed class EmbeddedWorkQueueTests : WorkQueueContract, IDisposable
     public void Dispose() => dir.Dispose();
 }
 
+public sealed class EmbeddedDocumentSizeTests : DocumentSizeContract, IDisposable
+{
+    private readonly EmbeddedDataDir dir = new();
+
+    internal override StorageServices CreateServices() => dir.Create(Time);
+
+    protected override Task LetTimePassAsync(TimeSpan span) => EmbeddedDataDir.LetTimePass(Time, span);
+
+    public void Dispose() => dir.Dispose();
+}
+
 [Collection(EmulatorGroup.Name)]
 public sealed class AzureSnapshotStoreTests(EmulatorFixture emulators) : SnapshotStoreContract
 {
@@ -87,6 +98,14 @@ public sealed class AzureOutboxTests(EmulatorFixture emulators) : OutboxContract
 
 [Collection(EmulatorGroup.Name)]
 public sealed class AzureTransferLedgerTests(EmulatorFixture emulators) : TransferLedgerContract
+{
+    internal override StorageServices CreateServices() => emulators.CreateServices(Time);
+
+    protected override Task LetTimePassAsync(TimeSpan span) => RealTime.Wait(Time, span);
+}
+
+[Collection(EmulatorGroup.Name)]
+public sealed class AzureDocumentSizeTests(EmulatorFixture emulators) : DocumentSizeContract
 {
     internal override StorageServices CreateServices() => emulators.CreateServices(Time);
 

@@ -5,7 +5,7 @@ namespace Rebalancing.Engine.Tests.Cli;
 
 public class ExplainCommandTests
 {
-    private static readonly string Snapshot = Path.Combine(SpecFiles.WorkedExample, "snapshot");
+    private static readonly string Snapshot = Path.Combine(TestFiles.WorkedExample, "snapshot");
 
     [Fact]
     public void Explain_WorkedExampleSku_ShowsEveryNodeTheMovesAndEachUntouchedRowsReason()

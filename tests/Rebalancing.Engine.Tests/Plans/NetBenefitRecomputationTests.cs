@@ -15,9 +15,9 @@ public sealed class NetBenefitRecomputationTests : IDisposable
     [Fact]
     public void IndependentCheck_HandMadeWorkedExamplePlan_Gives3553Point43()
     {
-        // The checker itself is pinned to the spec's numbers before it is trusted with the engine's plans.
-        var check = IndependentCheck.FromDirectory(Path.Combine(SpecFiles.WorkedExample, "snapshot"));
-        var moves = Csv.Parse(File.ReadAllText(Path.Combine(SpecFiles.WorkedExample, "plan", "moves.csv")));
+        // The checker itself is pinned to the worked example's numbers (docs/worked-example.md) before it is trusted with the engine's plans.
+        var check = IndependentCheck.FromDirectory(Path.Combine(TestFiles.WorkedExample, "snapshot"));
+        var moves = Csv.Parse(File.ReadAllText(Path.Combine(TestFiles.WorkedExample, "plan", "moves.csv")));
         var (gain, freight) = check.Recompute(moves);
         Assert.Equal(3656.13, Math.Round(gain, 2));
         Assert.Equal(102.70, Math.Round(freight, 2));
@@ -26,7 +26,7 @@ public sealed class NetBenefitRecomputationTests : IDisposable
 
     [Fact]
     public void Plan_WorkedExample_SummaryNetBenefitEqualsIndependentRecomputation() =>
-        AssertSummaryMatchesRecomputation(Path.Combine(SpecFiles.WorkedExample, "snapshot"));
+        AssertSummaryMatchesRecomputation(Path.Combine(TestFiles.WorkedExample, "snapshot"));
 
     [Theory]
     [InlineData(6, 80, 1)]

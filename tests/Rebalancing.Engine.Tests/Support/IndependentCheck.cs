@@ -32,6 +32,14 @@ public sealed class IndependentCheck
     public (double ValueGain, double Freight) Recompute(IEnumerable<Dictionary<string, string>> moves)
     {
         var moveList = moves.ToList();
+        var gain = Cells(moveList).Sum(c => c.ValueAfter - c.ValueBefore);
+        var freightCost = Routes(moveList).Sum(r => r.Freight);
+        return (gain, freightCost);
+    }
+
+    /// <summary>Every (node, SKU) with an inventory row or a move: its position, mean demand and value before and after the moves.</summary>
+    public IReadOnlyList<CellValue> Cells(IEnumerable<Dictionary<string, string>> moves)
+    {
         var stock = new Dictionary<(string, string), int>();
         var position = new Dictionary<(string, string), int>();
         foreach (var ((node, sku), row) in inventory)
@@ -40,7 +48,16 @@ public sealed class IndependentCheck
             position[(node, sku)] = Int(row, "on_hand") + Int(row, "in_transit", 0) - Int(row, "reserved", 0);
         }
 
-        var before = Value(stock, position);
+        var moveList = moves.ToList();
+        foreach (var m in moveList)
+        {
+            Shift(stock, (m["from_node"], m["sku"]), 0);
+            Shift(position, (m["from_node"], m["sku"]), 0);
+            Shift(stock, (m["to_node"], m["sku"]), 0);
+            Shift(position, (m["to_node"], m["sku"]), 0);
+        }
+
+        var before = position.Keys.ToDictionary(k => k, k => Value(stock, position, k));
         foreach (var m in moveList)
         {
             var q = Int(m, "quantity");
@@ -50,43 +67,55 @@ public sealed class IndependentCheck
             Shift(position, (m["to_node"], m["sku"]), q);
         }
 
-        var after = Value(stock, position);
-        var freightCost = 0.0;
-        foreach (var route in moveList.GroupBy(m => (m["from_node"], m["to_node"])))
-        {
-            var (perUnit, perShipment) = Price(route.Key.Item1, route.Key.Item2);
-            freightCost += (route.Sum(m => Int(m, "quantity")) * perUnit) + perShipment;
-        }
-
-        return (after - before, freightCost);
+        return position.Keys
+            .Order()
+            .Select(k =>
+            {
+                var (xBefore, muBefore, vBefore) = before[k];
+                var (xAfter, muAfter, vAfter) = Value(stock, position, k);
+                return new CellValue(k.Item1, k.Item2, xBefore, muBefore, vBefore, xAfter, muAfter, vAfter);
+            })
+            .ToList();
     }
 
-    private double Value(Dictionary<(string, string), int> stock, Dictionary<(string, string), int> position)
+    /// <summary>Every route the moves use, with its units and price: per unit, per shipment, and the great-circle km when priced by distance.</summary>
+    public IReadOnlyList<RouteFreight> Routes(IEnumerable<Dictionary<string, string>> moves) =>
+        moves.GroupBy(m => (m["from_node"], m["to_node"]))
+            .OrderBy(g => g.Key)
+            .Select(route =>
+            {
+                var (perUnit, perShipment, km) = Price(route.Key.Item1, route.Key.Item2);
+                var units = route.Sum(m => Int(m, "quantity"));
+                return new RouteFreight(route.Key.Item1, route.Key.Item2, units, km, perUnit, perShipment, (units * perUnit) + perShipment);
+            })
+            .ToList();
+
+    private (int X, double Mu, double Value) Value(Dictionary<(string, string), int> stock, Dictionary<(string, string), int> position, (string Node, string Sku) cell)
     {
-        var total = 0.0;
-        foreach (var ((node, sku), x) in position)
+        var x = position[cell];
+        var mu = Mu(stock, cell.Node, cell.Sku);
+        var price = Dbl(products[cell.Sku]["unit_price"]);
+        return (x, mu, x <= 0 ? 0 : (x * price * 0.5) + (0.5 * price * ExpectedMin(mu, x)));
+    }
+
+    /// <summary>Mean demand over the horizon: lambda * H, halved where the style is not a viable run in this state.</summary>
+    private double Mu(Dictionary<(string, string), int> stock, string node, string sku)
+    {
+        var product = products[sku];
+        var lambda = 0.0;
+        if (nodes[node]["type"] == "store" && inventory.TryGetValue((node, sku), out var row))
         {
-            var product = products[sku];
-            var isStore = nodes[node]["type"] == "store";
-            var lambda = 0.0;
-            if (isStore && inventory.TryGetValue((node, sku), out var row))
-            {
-                lambda = row.TryGetValue("weekly_demand", out var w) && w.Length > 0 ? Dbl(w) : Dbl(row["sales_4w"]) / 4.0;
-            }
-
-            var horizon = 8.0;
-            if (product.TryGetValue("season_end", out var end) && end.Length > 0)
-            {
-                var endInstant = new DateTimeOffset(DateOnly.Parse(end, CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                horizon = Math.Max(0, Math.Min(horizon, (endInstant - asOf).TotalDays / 7.0));
-            }
-
-            var mu = lambda * horizon * (Viable(stock, node, product["style"]) ? 1.0 : 0.5);
-            var price = Dbl(product["unit_price"]);
-            total += x <= 0 ? 0 : (x * price * 0.5) + (0.5 * price * ExpectedMin(mu, x));
+            lambda = row.TryGetValue("weekly_demand", out var w) && w.Length > 0 ? Dbl(w) : Dbl(row["sales_4w"]) / 4.0;
         }
 
-        return total;
+        var horizon = 8.0;
+        if (product.TryGetValue("season_end", out var end) && end.Length > 0)
+        {
+            var endInstant = new DateTimeOffset(DateOnly.Parse(end, CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            horizon = Math.Max(0, Math.Min(horizon, (endInstant - asOf).TotalDays / 7.0));
+        }
+
+        return lambda * horizon * (Viable(stock, node, product["style"]) ? 1.0 : 0.5);
     }
 
     private bool Viable(Dictionary<(string, string), int> stock, string node, string style)
@@ -126,7 +155,7 @@ public sealed class IndependentCheck
         return sum;
     }
 
-    private (double PerUnit, double PerShipment) Price(string from, string to)
+    private (double PerUnit, double PerShipment, double? Km) Price(string from, string to)
     {
         var a = nodes[from];
         var b = nodes[to];
@@ -134,7 +163,7 @@ public sealed class IndependentCheck
             ?? freight.FirstOrDefault(r => Get(r, "from_node") == "" && Get(r, "from_cluster") == Get(a, "cluster") && Get(r, "to_cluster") == Get(b, "cluster") && Get(a, "cluster") != "");
         if (row is not null)
         {
-            return (Dbl(row["cost_per_unit"]), Get(row, "cost_per_shipment") is { Length: > 0 } s ? Dbl(s) : 50.0);
+            return (Dbl(row["cost_per_unit"]), Get(row, "cost_per_shipment") is { Length: > 0 } s ? Dbl(s) : 50.0, null);
         }
 
         if (Get(a, "latitude") != "" && Get(b, "latitude") != "")
@@ -142,10 +171,11 @@ public sealed class IndependentCheck
             double R(double d) => d * Math.PI / 180;
             var (lat1, lon1, lat2, lon2) = (Dbl(a["latitude"]), Dbl(a["longitude"]), Dbl(b["latitude"]), Dbl(b["longitude"]));
             var h = Math.Pow(Math.Sin(R(lat2 - lat1) / 2), 2) + (Math.Cos(R(lat1)) * Math.Cos(R(lat2)) * Math.Pow(Math.Sin(R(lon2 - lon1) / 2), 2));
-            return (2 * 6371.0 * Math.Asin(Math.Sqrt(h)) * 0.01, 50.0);
+            var km = 2 * 6371.0 * Math.Asin(Math.Sqrt(h));
+            return (km * 0.01, 50.0, km);
         }
 
-        return (5.0, 50.0);
+        return (5.0, 50.0, null);
     }
 
     private static string Get(Dictionary<string, string> row, string key) => row.TryGetValue(key, out var v) ? v : "";
@@ -157,6 +187,12 @@ public sealed class IndependentCheck
 
     private static double Dbl(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 }
+
+/// <summary>One (node, SKU) valued before and after a plan: position x, mean demand mu over the horizon, value V(x).</summary>
+public sealed record CellValue(string Node, string Sku, int PositionBefore, double MuBefore, double ValueBefore, int PositionAfter, double MuAfter, double ValueAfter);
+
+/// <summary>One route of a plan: units carried, the great-circle km when priced by distance, and its freight.</summary>
+public sealed record RouteFreight(string From, string To, int Units, double? Km, double PerUnit, double PerShipment, double Freight);
 
 /// <summary>A tiny RFC 4180 parser for tests: header row, quoted fields, doubled quotes.</summary>
 public static class Csv

@@ -2,7 +2,7 @@ using Rebalancing.Engine.Valuation;
 
 namespace Rebalancing.Engine.Tests.Valuation;
 
-/// <summary>Every number of the value model table in spec/worked-example/README.md.</summary>
+/// <summary>Every position value of the worked example (docs/worked-example.md), computed by the engine.</summary>
 public class WorkedExampleTests
 {
     private const double Price = 1000;

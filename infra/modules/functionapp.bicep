@@ -3,8 +3,9 @@
 // storage, Cosmos DB, Service Bus and Application Insights with the user-assigned identity, and the two secrets
 // are Key Vault references resolved with that identity (keyVaultReferenceIdentity).
 //
-// On Flex Consumption the worker runtime and its version are functionAppConfig.runtime, not app settings
-// (FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not allowed there).
+// On Flex Consumption the worker runtime and its version are functionAppConfig.runtime, not app settings: the
+// platform refuses FUNCTIONS_WORKER_RUNTIME, and FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are
+// deprecated there (docs/deploy.md).
 
 @description('Name of the Flex Consumption plan.')
 param planName string

@@ -169,7 +169,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Rebalancing__Notifications__ServiceBus__FullyQualifiedNamespace: serviceBusNamespace
     Rebalancing__Notifications__ServiceBus__Topic: serviceBusTopic
     Rebalancing__Notifications__TeamsWebhookUrl: teamsWebhookReference
-    Rebalancing__Notifications__From: empty(notificationsFrom) ? 'rebalancing@${app.properties.defaultHostName}' : notificationsFrom
+    Rebalancing__Notifications__From: empty(notificationsFrom)
+      ? 'rebalancing@${app.properties.defaultHostName}'
+      : notificationsFrom
   }
 }
 

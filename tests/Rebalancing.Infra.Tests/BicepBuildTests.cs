@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebalancing.Infra.Tests.Support;
 
@@ -49,7 +50,9 @@ public sealed class BicepBuildTests(CompiledInfra infra)
             "use-secure-value-for-secure-inputs",
             "use-stable-resource-identifiers",
         ];
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Infra, "bicepconfig.json")))!;
+        var config = JsonNode.Parse(
+            File.ReadAllText(Path.Combine(Repository.Infra, "bicepconfig.json")),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
         var core = config["analyzers"]!["core"]!;
         var rules = core["rules"]!.AsObject();
 

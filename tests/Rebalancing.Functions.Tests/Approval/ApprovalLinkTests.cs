@@ -246,6 +246,36 @@ public sealed partial class ApprovalLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_ATokenSignedWithAnotherKey_Answers404()
+    {
+        var (runId, _) = await ProposedWithLinkAsync(elevated: true);
+        var foreign = new ApprovalTokens(new Rebalancing.Functions.Application.AppSecrets("k", "another-signing-key"u8.ToArray(), false), TimeProvider.System)
+            .Sign(new ApprovalClaims(runId, "ann", true, ApprovalTokens.NewNonce(), DateTimeOffset.UtcNow.AddHours(1)));
+        using var browser = app.Anonymous();
+
+        using var response = await browser.GetAsync(Relative("/approve/" + foreign));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_WithAPage_ShowsThatPageOfTheMoves()
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        var moves = (await RunAsync(runId)).Summary!.Moves;
+        Assert.True(moves > ApprovalPage.PageSize, "the test snapshot should plan more than one page of moves");
+        using var browser = app.Anonymous();
+
+        var first = await browser.GetStringAsync(url);
+        var second = await browser.GetStringAsync(Relative(url.OriginalString + "?page=2"));
+
+        Assert.Contains("Moves (page 1 of", first, StringComparison.Ordinal);
+        Assert.Contains("?page=2\">next</a>", first, StringComparison.Ordinal);
+        Assert.Contains("Moves (page 2 of", second, StringComparison.Ordinal);
+        Assert.Contains("?page=1\">previous</a>", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_AnExpiredToken_Answers410()
     {
         var (runId, _) = await ProposedWithLinkAsync(elevated: true);

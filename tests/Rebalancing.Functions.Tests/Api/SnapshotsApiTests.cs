@@ -221,6 +221,17 @@ public sealed class SnapshotsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Upload_ForAnInvalidOrgId_Answers400NamingOrgId()
+    {
+        using var client = app.Client();
+
+        using var response = await client.PostAsync(Relative("/api/orgs/ac%20me/snapshots"), Zip(FunctionApp.SmallSnapshot("acme")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("orgId", (await ProblemAsync(response)).GetProperty("errors")[0].GetProperty("path").GetString());
+    }
+
+    [Fact]
     public async Task Upload_ABodyThatIsNotAZip_Answers400WithAnError()
     {
         using var client = app.Client();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Rebalancing.LocalHost;
 
 try
@@ -6,14 +5,15 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddLocalHost();
     var app = builder.Build();
+    StartupFailure.ValidateSettings(app.Services);
     app.MapFunctions();
     app.Run();
     return 0;
 }
-catch (Exception e) when (e is OptionsValidationException or InvalidOperationException { InnerException: null } or FormatException)
+catch (Exception e) when (StartupFailure.Describe(e) is { } reason)
 {
     // A bad setting: say which, in one line, and stop (no stack trace to read through).
-    await Console.Error.WriteLineAsync("rebalancing: cannot start: " + e.Message).ConfigureAwait(false);
+    await Console.Error.WriteLineAsync("rebalancing: cannot start: " + reason).ConfigureAwait(false);
     return 2;
 }
 

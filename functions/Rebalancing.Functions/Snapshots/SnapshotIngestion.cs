@@ -48,10 +48,10 @@ internal sealed class SnapshotIngestion(ISnapshotStore snapshots, IEventSink eve
     public async Task<SnapshotIngestResult> IngestAsync(string orgId, ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken)
     {
         StorageIds.Check(orgId, nameof(orgId));
-        var (load, zipError) = Load(bundle);
-        var errors = load is null
+        var (contents, load, zipError) = Load(bundle);
+        List<SnapshotError> errors = load is null || contents is null
             ? [new SnapshotError("(bundle)", null, zipError ?? "not a zip archive")]
-            : load.Errors.Select(p => new SnapshotError(p.File, p.Line, p.Message)).ToList();
+            : [.. contents.Errors, .. load.Errors.Select(p => new SnapshotError(p.File, p.Line, p.Message))];
         if (load?.Snapshot is { } loaded && !string.Equals(loaded.Header.OrgId, orgId, StringComparison.Ordinal))
         {
             // A snapshot names its org: storing another org's snapshot under this one would plan the wrong network.
@@ -75,27 +75,29 @@ internal sealed class SnapshotIngestion(ISnapshotStore snapshots, IEventSink eve
             [NetworkGenerator.FreightFile] = snapshot.Freight.Length,
             [NetworkGenerator.RecentMovesFile] = snapshot.RecentMoves.Length,
         };
-        var stored = await snapshots.PutAsync(new SnapshotPut(orgId, rows, snapshot.Header.AsOf), bundle, cancellationToken).ConfigureAwait(false);
+        var stored = await snapshots.PutAsync(new SnapshotPut(orgId, rows, snapshot.Header.AsOf, contents!.ContentHash), bundle, cancellationToken).ConfigureAwait(false);
         if (stored.Created)
         {
             var m = stored.Metadata;
             await PublishAsync($"snapshot:{orgId}:{m.SnapshotId}", SnapshotEventTypes.Ingested, new { orgId, m.SnapshotId, m.ContentHash, m.Rows }, cancellationToken).ConfigureAwait(false);
         }
 
-        return new(stored, [], null) { Warnings = [.. load.Warnings.Select(p => new SnapshotError(p.File, p.Line, p.Message))] };
+        return new(stored, [], null) { Warnings = [.. contents.Warnings, .. load.Warnings.Select(p => new SnapshotError(p.File, p.Line, p.Message))] };
     }
 
-    private static (SnapshotLoadResult? Load, string? ZipError) Load(ReadOnlyMemory<byte> bundle)
+    /// <summary>The zip's entries (refused paths, ignored files, the content hash), then the engine's load of it.</summary>
+    private static (SnapshotBundle? Contents, SnapshotLoadResult? Load, string? ZipError) Load(ReadOnlyMemory<byte> bundle)
     {
         try
         {
+            var contents = SnapshotBundle.Read(bundle);
             using var stream = new MemoryStream(bundle.ToArray(), writable: false);
             using var source = new ZipSnapshotSource(stream);
-            return (SnapshotLoader.Load(source), null);
+            return (contents, SnapshotLoader.Load(source), null);
         }
         catch (InvalidDataException e)
         {
-            return (null, "the body is not a readable zip archive: " + e.Message);
+            return (null, null, "the body is not a readable zip archive: " + e.Message);
         }
     }
 

@@ -2,7 +2,8 @@ namespace Rebalancing.Functions.Storage;
 
 /// <summary>
 /// Immutable snapshot bundles (the snapshot folder zipped), keyed by organisation and content hash.
-/// The snapshot id is the content hash: the same bytes always get the same id, on every adapter.
+/// The snapshot id is the content hash: the same content always gets the same id, on every adapter (the content is
+/// the bundle's bytes, or what <see cref="SnapshotPut.ContentHash"/> names when the caller passes it).
 /// </summary>
 internal interface ISnapshotStore
 {

@@ -4,7 +4,12 @@ namespace Rebalancing.Functions.Storage;
 /// <param name="OrgId">The organisation (a path-safe id: letters, digits, '-', '_', '.').</param>
 /// <param name="Rows">Row counts per file of the snapshot, as the loader read them.</param>
 /// <param name="AsOf">The instant the snapshot describes.</param>
-internal sealed record SnapshotPut(string OrgId, IReadOnlyDictionary<string, long> Rows, DateTimeOffset AsOf);
+/// <param name="ContentHash">
+/// The hash of the snapshot's content (lowercase hex SHA-256) when the caller judges sameness by content rather than
+/// by bytes: ingestion passes the hash of the zip's files (<c>Snapshots/SnapshotBundle</c>), so the same files zipped
+/// again are the same snapshot. Absent: the SHA-256 of the bundle's bytes.
+/// </param>
+internal sealed record SnapshotPut(string OrgId, IReadOnlyDictionary<string, long> Rows, DateTimeOffset AsOf, string? ContentHash = null);
 
 /// <summary>Metadata kept beside every stored bundle: what the ledger needs for temporal truth.</summary>
 internal sealed record SnapshotMetadata(

@@ -19,9 +19,15 @@ internal sealed class BlobSnapshotStore(IBlobContainer snapshots, IBlobContainer
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         StorageIds.Check(snapshot.OrgId, nameof(snapshot));
-        var hash = ContentHash(bundle.Span);
+        if (snapshot.ContentHash is { } given && !IsContentHash(given))
+        {
+            throw new ArgumentException("ContentHash must be a lowercase hex SHA-256.", nameof(snapshot));
+        }
 
-        // 1. The bundle, create-only: its name is its hash, so an existing blob already holds these bytes.
+        // The id is the content's hash: the caller's (the hash of the snapshot's files) or that of the bytes.
+        var hash = snapshot.ContentHash ?? ContentHash(bundle.Span);
+
+        // 1. The bundle, create-only: its name is its hash, so an existing blob already holds this content.
         await snapshots.CreateIfAbsentAsync(BundlePath(snapshot.OrgId, hash), bundle, BlobContentTypes.Zip, cancellationToken).ConfigureAwait(false);
 
         // 2. The metadata, create-only: whoever writes it first stored the snapshot; later puts get that metadata back.

@@ -52,6 +52,29 @@ public abstract class SnapshotStoreContract : StorageContract
     }
 
     [Fact]
+    public async Task Put_OtherBytesWithTheSameGivenContentHash_ReturnsTheFirstSnapshotWithoutOverwritingItsBundle()
+    {
+        var org = NewId("org");
+        var hash = new string('a', 64);
+        var first = await Store.PutAsync(Put(org) with { ContentHash = hash }, Bundle("zipped once"), Ct);
+
+        var second = await Store.PutAsync(Put(org) with { ContentHash = hash }, Bundle("zipped again, otherwise"), Ct);
+
+        Assert.True(first.Created);
+        Assert.Equal(hash, first.Metadata.SnapshotId);
+        Assert.Equal(hash, first.Metadata.ContentHash);
+        Assert.False(second.Created);
+        Assert.Equal(hash, second.Metadata.SnapshotId);
+        Assert.Equal(Bundle("zipped once"), await Store.GetBundleAsync(org, hash, Ct));
+    }
+
+    [Fact]
+    public async Task Put_WithAGivenContentHashThatIsNotASha256_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.PutAsync(Put(NewId("org")) with { ContentHash = "../x" }, Bundle("x"), Ct));
+    }
+
+    [Fact]
     public async Task Put_DifferentContent_GetsNewIdAndLeavesTheFirstIntact()
     {
         var org = NewId("org");

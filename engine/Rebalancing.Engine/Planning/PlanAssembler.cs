@@ -13,7 +13,7 @@ namespace Rebalancing.Engine.Planning;
 /// never count twice), attributes gain and freight to moves, rounds to cents so the moves add up to the totals
 /// exactly, and gives every untouched inventory row its reason.
 /// </summary>
-internal static class PlanAssembler
+internal static partial class PlanAssembler
 {
     /// <summary>Fewer moves than this get their ids on one thread.</summary>
     private const int ParallelFrom = 4096;
@@ -42,38 +42,6 @@ internal static class PlanAssembler
             }
         }
 
-        // Value gain per style, over the blocks the plan touched, in block order.
-        var touched = new bool[context.BlockCount];
-        foreach (var m in moves)
-        {
-            touched[context.CellBlock[m.FromCell]] = true;
-            touched[context.CellBlock[m.ToCell]] = true;
-        }
-
-        var styleGain = new double[snapshot.Styles.Length];
-        var valueGain = 0.0;
-        for (var block = 0; block < context.BlockCount; block++)
-        {
-            if (touched[block])
-            {
-                var gain = state.BlockValue(block) - initial.BlockValue(block);
-                valueGain += gain;
-                styleGain[context.BlockStyle[block]] += gain;
-            }
-        }
-
-        // Unit counts are whole numbers, so adding them as integers gives the same doubles in any order.
-        var styleUnits = new long[snapshot.Styles.Length];
-        var routeUnits = new Dictionary<(int, int), long>();
-        foreach (var m in moves)
-        {
-            styleUnits[Style(context, m)] += m.Quantity;
-            var route = Route(context, m);
-            routeUnits[route] = routeUnits.GetValueOrDefault(route) + m.Quantity;
-        }
-
-        var freight = state.Freight();
-
         // Sort by id first so that rounding remainders go to the same moves whatever order the passes produced.
         // Each id is a hash of its own move alone, so they may be worked out on several threads.
         var ids = new string[moves.Count];
@@ -100,21 +68,22 @@ internal static class PlanAssembler
             }
         }
 
-        var order = OrderById(moves, ids, idBits);
-        var gp = new double[order.Length];
-        var fr = new double[order.Length];
-        for (var i = 0; i < order.Length; i++)
+        // Attribute, then drop the moves whose written columns break a plan rule, until none does (ColumnRules).
+        var live = new int[moves.Count];
+        for (var i = 0; i < live.Length; i++)
         {
-            var m = moves[order[i]];
-            var style = Style(context, m);
-            gp[i] = styleGain[style] * m.Quantity / styleUnits[style];
-            var route = Route(context, m);
-            var price = state.Routes[route].Price;
-            fr[i] = (m.Quantity * price.CostPerUnit) + (price.CostPerShipment * m.Quantity / routeUnits[route]);
+            live[i] = i;
         }
 
-        var gpCents = Cents.Distribute(gp, valueGain);
-        var freightCents = Cents.Distribute(fr, freight);
+        var attribution = Attribute(state, initial, moves, live, ids, idBits);
+        while (ColumnRules.Violations(context, moves, attribution) is { Count: > 0 } broken)
+        {
+            live = ColumnRules.Drop(state, moves, live, broken);
+            state = ColumnRules.Rebuild(context, moves, live);
+            attribution = Attribute(state, initial, moves, live, ids, idBits);
+        }
+
+        var (order, gpCents, freightCents) = attribution;
         var planMoves = ImmutableArray.CreateBuilder<PlanMove>(order.Length);
         for (var i = 0; i < order.Length; i++)
         {
@@ -135,6 +104,67 @@ internal static class PlanAssembler
             inputWork?.Hashes);
     }
 
+    /// <summary>
+    /// The written columns of the live moves, in id order: each style's value gain split over its moves by units, each
+    /// route's freight by units (the shipment cost pro rata), both rounded to cents so the rows add up to the totals.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Attribution Attribute(PlanState state, PlanState initial, List<PlannedMove> moves, int[] live, string[] ids, long[] idBits)
+    {
+        var context = state.Context;
+        var snapshot = context.Snapshot;
+
+        // Value gain per style, over the blocks the plan touched, in block order.
+        var touched = new bool[context.BlockCount];
+        foreach (var i in live)
+        {
+            touched[context.CellBlock[moves[i].FromCell]] = true;
+            touched[context.CellBlock[moves[i].ToCell]] = true;
+        }
+
+        var styleGain = new double[snapshot.Styles.Length];
+        var valueGain = 0.0;
+        for (var block = 0; block < context.BlockCount; block++)
+        {
+            if (touched[block])
+            {
+                var gain = state.BlockValue(block) - initial.BlockValue(block);
+                valueGain += gain;
+                styleGain[context.BlockStyle[block]] += gain;
+            }
+        }
+
+        // Unit counts are whole numbers, so adding them as integers gives the same doubles in any order.
+        var styleUnits = new long[snapshot.Styles.Length];
+        var routeUnits = new Dictionary<(int, int), long>();
+        foreach (var i in live)
+        {
+            var m = moves[i];
+            styleUnits[Style(context, m)] += m.Quantity;
+            var route = Route(context, m);
+            routeUnits[route] = routeUnits.GetValueOrDefault(route) + m.Quantity;
+        }
+
+        var freight = state.Freight();
+        var order = OrderById(moves, live, ids, idBits);
+        var gp = new double[order.Length];
+        var fr = new double[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            var m = moves[order[i]];
+            var style = Style(context, m);
+            gp[i] = styleGain[style] * m.Quantity / styleUnits[style];
+            var route = Route(context, m);
+            var price = state.Routes[route].Price;
+            fr[i] = (m.Quantity * price.CostPerUnit) + (price.CostPerShipment * m.Quantity / routeUnits[route]);
+        }
+
+        return new Attribution(order, Cents.Distribute(gp, valueGain), Cents.Distribute(fr, freight));
+    }
+
+    /// <summary>Move indices in id order and their written gain and freight in cents, position by position.</summary>
+    internal readonly record struct Attribution(int[] Order, long[] GpCents, long[] FreightCents);
+
     private static int Style(PlanContext context, PlannedMove m) => context.Snapshot.Products[context.CellSku[m.ToCell]].StyleIndex;
 
     private static (int, int) Route(PlanContext context, PlannedMove m) => (context.CellNode[m.FromCell], context.CellNode[m.ToCell]);
@@ -147,14 +177,13 @@ internal static class PlanAssembler
     /// length, and ordinal order is the order of (pass, the 48 hashed bits as a number) since <c>0-9</c> sort before
     /// <c>a-f</c>: the ids are compared as integers. Any other pass falls back to comparing the strings.
     /// </remarks>
-    private static int[] OrderById(List<PlannedMove> moves, string[] ids, long[] idBits)
+    private static int[] OrderById(List<PlannedMove> moves, int[] live, string[] ids, long[] idBits)
     {
-        var order = new int[moves.Count];
+        var order = (int[])live.Clone();
         var keys = new long[moves.Count];
         var numeric = true;
-        for (var i = 0; i < moves.Count; i++)
+        foreach (var i in live)
         {
-            order[i] = i;
             var pass = moves[i].Pass;
             numeric &= pass is >= 0 and <= 9;
             keys[i] = numeric ? ((long)pass << 48) | idBits[i] : 0;

@@ -69,18 +69,17 @@ internal static partial class PlanAssembler
         }
 
         // Attribute, then drop the moves whose written columns break a plan rule, until none does (ColumnRules).
-        var live = new int[moves.Count];
-        for (var i = 0; i < live.Length; i++)
+        var all = new int[moves.Count];
+        for (var i = 0; i < all.Length; i++)
         {
-            live[i] = i;
+            all[i] = i;
         }
 
-        var attribution = Attribute(state, initial, moves, live, ids, idBits);
-        while (ColumnRules.Violations(context, moves, attribution) is { Count: > 0 } broken)
+        var rules = new ColumnRules(state, moves, OrderById(moves, all, ids, idBits));
+        var attribution = rules.Run();
+        if (rules.DroppedAny)
         {
-            live = ColumnRules.Drop(state, moves, live, broken);
-            state = ColumnRules.Rebuild(context, moves, live);
-            attribution = Attribute(state, initial, moves, live, ids, idBits);
+            state = rules.Rebuild();
         }
 
         var (order, gpCents, freightCents) = attribution;
@@ -102,64 +101,6 @@ internal static partial class PlanAssembler
             Kpis(state),
             inputWork?.UpperBound ?? Quality.UpperBound.Compute(context),
             inputWork?.Hashes);
-    }
-
-    /// <summary>
-    /// The written columns of the live moves, in id order: each style's value gain split over its moves by units, each
-    /// route's freight by units (the shipment cost pro rata), both rounded to cents so the rows add up to the totals.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Attribution Attribute(PlanState state, PlanState initial, List<PlannedMove> moves, int[] live, string[] ids, long[] idBits)
-    {
-        var context = state.Context;
-        var snapshot = context.Snapshot;
-
-        // Value gain per style, over the blocks the plan touched, in block order.
-        var touched = new bool[context.BlockCount];
-        foreach (var i in live)
-        {
-            touched[context.CellBlock[moves[i].FromCell]] = true;
-            touched[context.CellBlock[moves[i].ToCell]] = true;
-        }
-
-        var styleGain = new double[snapshot.Styles.Length];
-        var valueGain = 0.0;
-        for (var block = 0; block < context.BlockCount; block++)
-        {
-            if (touched[block])
-            {
-                var gain = state.BlockValue(block) - initial.BlockValue(block);
-                valueGain += gain;
-                styleGain[context.BlockStyle[block]] += gain;
-            }
-        }
-
-        // Unit counts are whole numbers, so adding them as integers gives the same doubles in any order.
-        var styleUnits = new long[snapshot.Styles.Length];
-        var routeUnits = new Dictionary<(int, int), long>();
-        foreach (var i in live)
-        {
-            var m = moves[i];
-            styleUnits[Style(context, m)] += m.Quantity;
-            var route = Route(context, m);
-            routeUnits[route] = routeUnits.GetValueOrDefault(route) + m.Quantity;
-        }
-
-        var freight = state.Freight();
-        var order = OrderById(moves, live, ids, idBits);
-        var gp = new double[order.Length];
-        var fr = new double[order.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            var m = moves[order[i]];
-            var style = Style(context, m);
-            gp[i] = styleGain[style] * m.Quantity / styleUnits[style];
-            var route = Route(context, m);
-            var price = state.Routes[route].Price;
-            fr[i] = (m.Quantity * price.CostPerUnit) + (price.CostPerShipment * m.Quantity / routeUnits[route]);
-        }
-
-        return new Attribution(order, Cents.Distribute(gp, valueGain), Cents.Distribute(fr, freight));
     }
 
     /// <summary>Move indices in id order and their written gain and freight in cents, position by position.</summary>

@@ -50,16 +50,17 @@ internal static partial class PlanAssembler
         private readonly List<int> dirtyBlocks = [];
 
         /// <param name="state">The plan's end state (read only: its unit changes are copied).</param>
+        /// <param name="initial">The state before any move (read only).</param>
         /// <param name="moves">Every move of the plan.</param>
         /// <param name="order">Every move's index, in id order.</param>
-        public ColumnRules(PlanState state, List<PlannedMove> moves, int[] order)
+        public ColumnRules(PlanState state, PlanState initial, List<PlannedMove> moves, int[] order)
         {
             context = state.Context;
             this.moves = moves;
             this.order = order;
             keep = new bool[moves.Count];
             Array.Fill(keep, true);
-            start = new PlanState(context);
+            start = initial;
             end = state.ReaderWithOwnDelta();
             blockGain = new double[context.BlockCount];
             blockMoves = new int[context.BlockCount];

@@ -75,7 +75,7 @@ internal static partial class PlanAssembler
             all[i] = i;
         }
 
-        var rules = new ColumnRules(state, moves, OrderById(moves, all, ids, idBits));
+        var rules = new ColumnRules(state, initial, moves, OrderById(moves, all, ids, idBits));
         var attribution = rules.Run();
         if (rules.DroppedAny)
         {

@@ -31,7 +31,6 @@ internal static partial class PlanAssembler
     public static Plan Assemble(PlanState state, InputWork? inputWork = null, bool parallel = false)
     {
         var context = state.Context;
-        var snapshot = context.Snapshot;
         var initial = new PlanState(context);
         var moves = new List<PlannedMove>(state.Moves.Count);
         foreach (var m in state.Moves)
@@ -69,13 +68,7 @@ internal static partial class PlanAssembler
         }
 
         // Attribute, then drop the moves whose written columns break a plan rule, until none does (ColumnRules).
-        var all = new int[moves.Count];
-        for (var i = 0; i < all.Length; i++)
-        {
-            all[i] = i;
-        }
-
-        var rules = new ColumnRules(state, initial, moves, OrderById(moves, all, ids, idBits));
+        var rules = new ColumnRules(state, initial, moves, OrderById(moves, ids, idBits));
         var attribution = rules.Run();
         if (rules.DroppedAny)
         {
@@ -106,10 +99,6 @@ internal static partial class PlanAssembler
     /// <summary>Move indices in id order and their written gain and freight in cents, position by position.</summary>
     internal readonly record struct Attribution(int[] Order, long[] GpCents, long[] FreightCents);
 
-    private static int Style(PlanContext context, PlannedMove m) => context.Snapshot.Products[context.CellSku[m.ToCell]].StyleIndex;
-
-    private static (int, int) Route(PlanContext context, PlannedMove m) => (context.CellNode[m.FromCell], context.CellNode[m.ToCell]);
-
     /// <summary>
     /// Move indices sorted by id, ordinal, equal ids in their original order (as the stable sort of the moves was).
     /// </summary>
@@ -118,13 +107,14 @@ internal static partial class PlanAssembler
     /// length, and ordinal order is the order of (pass, the 48 hashed bits as a number) since <c>0-9</c> sort before
     /// <c>a-f</c>: the ids are compared as integers. Any other pass falls back to comparing the strings.
     /// </remarks>
-    private static int[] OrderById(List<PlannedMove> moves, int[] live, string[] ids, long[] idBits)
+    private static int[] OrderById(List<PlannedMove> moves, string[] ids, long[] idBits)
     {
-        var order = (int[])live.Clone();
+        var order = new int[moves.Count];
         var keys = new long[moves.Count];
         var numeric = true;
-        foreach (var i in live)
+        for (var i = 0; i < moves.Count; i++)
         {
+            order[i] = i;
             var pass = moves[i].Pass;
             numeric &= pass is >= 0 and <= 9;
             keys[i] = numeric ? ((long)pass << 48) | idBits[i] : 0;

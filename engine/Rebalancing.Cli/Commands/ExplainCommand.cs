@@ -1,15 +1,19 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Rebalancing.Cli.Io;
 using Rebalancing.Engine.Explanations;
 using Rebalancing.Engine.Output;
+using Rebalancing.Engine.Model;
 using Rebalancing.Engine.Planning;
+using Rebalancing.Engine.Plans;
+using Rebalancing.Engine.Policies;
 using Rebalancing.Engine.Reasons;
 
 namespace Rebalancing.Cli.Commands;
 
 /// <summary>
-/// <c>explain --snapshot ... [--policy ...] --sku SKU [--node NODE]</c>: for the SKU, every node's position, demand,
+/// <c>explain --snapshot ... [--policy ...] --sku SKU [--node NODE] [--plan DIR]</c>: for the SKU, every node's position, demand,
 /// sell-through, the moves made and, for each untouched row, the reason with the numbers behind it.
 /// </summary>
 internal static class ExplainCommand
@@ -20,12 +24,16 @@ internal static class ExplainCommand
         var policy = CommonOptions.Policy();
         var sku = new Option<string>("--sku") { Description = "The SKU to explain.", Required = true };
         var node = new Option<string?>("--node") { Description = "Only this node." };
-        var command = new Command("explain", "Explain the plan for one SKU: positions, demand, sell-through, moves and reasons.") { snapshot, policy, sku, node };
-        command.SetAction(result => Run(result.GetValue(snapshot)!, result.GetValue(policy), result.GetValue(sku)!, result.GetValue(node), Console.Out, Console.Error));
+        var planFolder = new Option<string?>("--plan")
+        {
+            Description = "The folder 'plan' wrote for this snapshot and policy: its moves and reasons are explained instead of planning again.",
+        };
+        var command = new Command("explain", "Explain the plan for one SKU: positions, demand, sell-through, moves and reasons.") { snapshot, policy, sku, node, planFolder };
+        command.SetAction(result => Run(result.GetValue(snapshot)!, result.GetValue(policy), result.GetValue(sku)!, result.GetValue(node), Console.Out, Console.Error, result.GetValue(planFolder)));
         return command;
     }
 
-    public static int Run(string snapshotPath, string? policyPath, string sku, string? node, TextWriter output, TextWriter errors)
+    public static int Run(string snapshotPath, string? policyPath, string sku, string? node, TextWriter output, TextWriter errors, string? planFolder = null)
     {
         if (InputLoader.Load(snapshotPath, policyPath, errors, Progress.For(quiet: true)) is not { } input)
         {
@@ -38,8 +46,17 @@ internal static class ExplainCommand
             return ExitCodes.InvalidInput;
         }
 
-        var plan = Planner.Create(input.Snapshot, input.Policy);
-        if (SkuExplainer.Explain(plan, sku, node) is not { } explanation)
+        SkuExplanation? explanation;
+        if (planFolder is null)
+        {
+            explanation = SkuExplainer.Explain(Planner.Create(input.Snapshot, input.Policy), sku, node);
+        }
+        else if (!FromPlanFolder(planFolder, input.Snapshot, input.Policy, sku, node, errors, out explanation))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        if (explanation is null)
         {
             errors.WriteLine($"error: no SKU '{sku}' in the snapshot");
             return ExitCodes.InvalidInput;
@@ -47,6 +64,54 @@ internal static class ExplainCommand
 
         Print(output, explanation);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Explains from the files <c>plan</c> wrote: the summary's input hash must be this snapshot's and policy's (so the
+    /// folder is this input's plan), then only the SKU's style is read from moves.csv and the SKU from blocked.csv.
+    /// </summary>
+    private static bool FromPlanFolder(string folder, Snapshot snapshot, Policy policy, string sku, string? node, TextWriter errors, out SkuExplanation? explanation)
+    {
+        explanation = null;
+        try
+        {
+            string? inputHash;
+            using (var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, PlanWriter.SummaryFile))))
+            {
+                inputHash = summary.RootElement.TryGetProperty("input_hash", out var hash) ? hash.GetString() : null;
+            }
+
+            if (inputHash != DeterminismHash.OfInput(snapshot, policy))
+            {
+                errors.WriteLine($"error: the plan in '{folder}' was not made from this snapshot and policy (its input_hash differs); plan again or explain without --plan");
+                return false;
+            }
+
+            if (!snapshot.SkuIndex.TryGetValue(sku, out var skuIndex))
+            {
+                return true;
+            }
+
+            List<PlanMove> moves;
+            using (var reader = new StreamReader(Path.Combine(folder, PlanWriter.MovesFile)))
+            {
+                moves = PlanReader.ReadMoves(reader, snapshot.Products[skuIndex].Style);
+            }
+
+            List<BlockedRow> blocked;
+            using (var reader = new StreamReader(Path.Combine(folder, PlanWriter.BlockedFile)))
+            {
+                blocked = PlanReader.ReadBlocked(reader, sku);
+            }
+
+            explanation = SkuExplainer.Explain(snapshot, policy, moves, blocked, sku, node);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException)
+        {
+            errors.WriteLine($"error: cannot read the plan in '{folder}': {ex.Message}");
+            return false;
+        }
     }
 
     private static void Print(TextWriter output, SkuExplanation e)

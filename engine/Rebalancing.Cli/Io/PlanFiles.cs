@@ -12,6 +12,10 @@ internal static class PlanFiles
     public static void Write(string directory, Plan plan, long elapsedMilliseconds, Progress? progress = null)
     {
         Directory.CreateDirectory(directory);
+
+        // The determinism hash reads the whole plan and is needed only in summary.json: worked out on another core
+        // while the two CSV files are written.
+        var hash = Task.Run(() => plan.Hash);
         using (progress?.Step("write moves.csv", "write_moves"))
         using (var moves = new StreamWriter(Path.Combine(directory, PlanWriter.MovesFile), false, Utf8NoBom, 1 << 16))
         {
@@ -24,6 +28,7 @@ internal static class PlanFiles
             PlanWriter.WriteBlocked(blocked, plan);
         }
 
+        hash.Wait();
         using (progress?.Step("write summary.json", "write_summary"))
         using (var summary = new FileStream(Path.Combine(directory, PlanWriter.SummaryFile), FileMode.Create, FileAccess.Write))
         {

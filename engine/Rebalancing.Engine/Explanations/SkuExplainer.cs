@@ -16,23 +16,44 @@ public static class SkuExplainer
     public static SkuExplanation? Explain(Plan plan, string sku, string? nodeId = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        return Explain(plan.Snapshot, plan.Policy, plan.Moves, plan.Blocked, sku, nodeId);
+    }
+
+    /// <summary>
+    /// Explains a plan given by its rows — for example read back from the folder <c>plan</c> wrote
+    /// (<see cref="Output.PlanReader"/>) — for a SKU, optionally at one node only, without planning again.
+    /// </summary>
+    /// <param name="snapshot">The snapshot the plan was made from.</param>
+    /// <param name="policy">The policy it was made with.</param>
+    /// <param name="moves">The plan's moves: every move of the SKU's style is needed (others are ignored).</param>
+    /// <param name="blocked">The plan's untouched rows: those of the SKU are needed (others are ignored).</param>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="nodeId">A node to restrict the view to, or <see langword="null"/>.</param>
+    /// <returns>The explanation, or <see langword="null"/> when the snapshot has no such SKU.</returns>
+    public static SkuExplanation? Explain(Snapshot snapshot, Policies.Policy policy, IEnumerable<PlanMove> moves, IEnumerable<BlockedRow> blocked, string sku, string? nodeId = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(moves);
+        ArgumentNullException.ThrowIfNull(blocked);
         ArgumentNullException.ThrowIfNull(sku);
-        var snapshot = plan.Snapshot;
         if (!snapshot.SkuIndex.TryGetValue(sku, out var skuIndex))
         {
             return null;
         }
 
-        var context = new PlanContext(snapshot, plan.Policy);
+        var style = snapshot.Products[skuIndex].Style;
+        var styleMoves = moves.Where(m => m.Style == style).ToList();
+        var context = new PlanContext(snapshot, policy);
         var before = new PlanState(context);
         var after = new PlanState(context);
-        foreach (var move in plan.Moves)
+        foreach (var move in styleMoves)
         {
             var moveSku = snapshot.SkuIndex[move.Sku];
             after.Apply(move.Pass, context.CellOf(snapshot.NodeIndex[move.FromNode], moveSku), context.CellOf(snapshot.NodeIndex[move.ToNode], moveSku), move.Quantity);
         }
 
-        var blocked = plan.Blocked.Where(b => b.Sku == sku).ToDictionary(b => b.NodeId, StringComparer.Ordinal);
+        var blockedRows = blocked.Where(b => b.Sku == sku).ToDictionary(b => b.NodeId, StringComparer.Ordinal);
         var views = new List<NodeView>();
         foreach (var cell in context.CellsOfSku(skuIndex))
         {
@@ -66,11 +87,11 @@ public static class SkuExplainer
                 SellThrough.Tail(meanAfter, Math.Max(0, x1) + 1),
                 context.CellValue(cell, x0, viableBefore),
                 context.CellValue(cell, x1, viableAfter),
-                blocked.GetValueOrDefault(node.Id)));
+                blockedRows.GetValueOrDefault(node.Id)));
         }
 
         var product = snapshot.Products[skuIndex];
-        var moves = plan.Moves.Where(m => m.Sku == sku && (nodeId is null || m.FromNode == nodeId || m.ToNode == nodeId)).ToList();
-        return new SkuExplanation(sku, product.Style, product.Size, product.UnitPrice, [.. views.OrderBy(v => v.NodeId, StringComparer.Ordinal)], [.. moves]);
+        var skuMoves = styleMoves.Where(m => m.Sku == sku && (nodeId is null || m.FromNode == nodeId || m.ToNode == nodeId)).OrderBy(m => m.MoveId, StringComparer.Ordinal);
+        return new SkuExplanation(sku, product.Style, product.Size, product.UnitPrice, [.. views.OrderBy(v => v.NodeId, StringComparer.Ordinal)], [.. skuMoves]);
     }
 }

@@ -13,9 +13,13 @@ internal sealed class CsvFile : IDisposable
     private readonly int[] columnIndex;
     private readonly string[] columns;
 
+    /// <summary>The header's field count: every record must have as many (RFC 4180).</summary>
+    private readonly int headerFields;
+
     private CsvFile(CsvRecordReader reader, string[] columns, int[] columnIndex, FileProblems problems)
     {
         this.reader = reader;
+        headerFields = reader.FieldCount;
         this.columns = columns;
         this.columnIndex = columnIndex;
         Problems = problems;
@@ -98,7 +102,11 @@ internal sealed class CsvFile : IDisposable
         return new CsvFile(reader, columns, index, problems);
     }
 
-    /// <summary>Reads the next data record, skipping blank lines and reporting malformed ones.</summary>
+    /// <summary>
+    /// Reads the next data record, skipping blank lines and reporting malformed ones: a quoting problem, or a record
+    /// whose field count differs from the header's (reported once, at the record's own line, and its values not read:
+    /// a field too many or too few shifts every value after it, so they would only add unrelated messages).
+    /// </summary>
     public bool Next()
     {
         while (reader.Read())
@@ -111,6 +119,12 @@ internal sealed class CsvFile : IDisposable
             if (reader.Malformed is { } malformed)
             {
                 Problems.Error(reader.RecordLine, malformed);
+                continue;
+            }
+
+            if (reader.FieldCount != headerFields)
+            {
+                Problems.Error(reader.RecordLine, string.Create(CultureInfo.InvariantCulture, $"{reader.FieldCount} fields, the header has {headerFields}"));
                 continue;
             }
 

@@ -13,7 +13,7 @@ namespace Rebalancing.Engine.Planning;
 /// never count twice), attributes gain and freight to moves, rounds to cents so the moves add up to the totals
 /// exactly, and gives every untouched inventory row its reason.
 /// </summary>
-internal static class PlanAssembler
+internal static partial class PlanAssembler
 {
     /// <summary>Fewer moves than this get their ids on one thread.</summary>
     private const int ParallelFrom = 4096;
@@ -31,7 +31,6 @@ internal static class PlanAssembler
     public static Plan Assemble(PlanState state, InputWork? inputWork = null, bool parallel = false)
     {
         var context = state.Context;
-        var snapshot = context.Snapshot;
         var initial = new PlanState(context);
         var moves = new List<PlannedMove>(state.Moves.Count);
         foreach (var m in state.Moves)
@@ -41,38 +40,6 @@ internal static class PlanAssembler
                 moves.Add(m);
             }
         }
-
-        // Value gain per style, over the blocks the plan touched, in block order.
-        var touched = new bool[context.BlockCount];
-        foreach (var m in moves)
-        {
-            touched[context.CellBlock[m.FromCell]] = true;
-            touched[context.CellBlock[m.ToCell]] = true;
-        }
-
-        var styleGain = new double[snapshot.Styles.Length];
-        var valueGain = 0.0;
-        for (var block = 0; block < context.BlockCount; block++)
-        {
-            if (touched[block])
-            {
-                var gain = state.BlockValue(block) - initial.BlockValue(block);
-                valueGain += gain;
-                styleGain[context.BlockStyle[block]] += gain;
-            }
-        }
-
-        // Unit counts are whole numbers, so adding them as integers gives the same doubles in any order.
-        var styleUnits = new long[snapshot.Styles.Length];
-        var routeUnits = new Dictionary<(int, int), long>();
-        foreach (var m in moves)
-        {
-            styleUnits[Style(context, m)] += m.Quantity;
-            var route = Route(context, m);
-            routeUnits[route] = routeUnits.GetValueOrDefault(route) + m.Quantity;
-        }
-
-        var freight = state.Freight();
 
         // Sort by id first so that rounding remainders go to the same moves whatever order the passes produced.
         // Each id is a hash of its own move alone, so they may be worked out on several threads.
@@ -100,21 +67,15 @@ internal static class PlanAssembler
             }
         }
 
-        var order = OrderById(moves, ids, idBits);
-        var gp = new double[order.Length];
-        var fr = new double[order.Length];
-        for (var i = 0; i < order.Length; i++)
+        // Attribute, then drop the moves whose written columns break a plan rule, until none does (ColumnRules).
+        var rules = new ColumnRules(state, initial, moves, OrderById(moves, ids, idBits));
+        var attribution = rules.Run();
+        if (rules.DroppedAny)
         {
-            var m = moves[order[i]];
-            var style = Style(context, m);
-            gp[i] = styleGain[style] * m.Quantity / styleUnits[style];
-            var route = Route(context, m);
-            var price = state.Routes[route].Price;
-            fr[i] = (m.Quantity * price.CostPerUnit) + (price.CostPerShipment * m.Quantity / routeUnits[route]);
+            state = rules.Rebuild();
         }
 
-        var gpCents = Cents.Distribute(gp, valueGain);
-        var freightCents = Cents.Distribute(fr, freight);
+        var (order, gpCents, freightCents) = attribution;
         var planMoves = ImmutableArray.CreateBuilder<PlanMove>(order.Length);
         for (var i = 0; i < order.Length; i++)
         {
@@ -135,9 +96,8 @@ internal static class PlanAssembler
             inputWork?.Hashes);
     }
 
-    private static int Style(PlanContext context, PlannedMove m) => context.Snapshot.Products[context.CellSku[m.ToCell]].StyleIndex;
-
-    private static (int, int) Route(PlanContext context, PlannedMove m) => (context.CellNode[m.FromCell], context.CellNode[m.ToCell]);
+    /// <summary>Move indices in id order and their written gain and freight in cents, position by position.</summary>
+    internal readonly record struct Attribution(int[] Order, long[] GpCents, long[] FreightCents);
 
     /// <summary>
     /// Move indices sorted by id, ordinal, equal ids in their original order (as the stable sort of the moves was).

@@ -8,6 +8,8 @@ namespace Rebalancing.Engine.Plans;
 /// <summary>A plan: the moves, a reason for every untouched inventory row, the totals and the determinism hash.</summary>
 public sealed class Plan
 {
+    private readonly Lazy<string> hash;
+
     internal Plan(
         Snapshot snapshot,
         Policy policy,
@@ -30,7 +32,9 @@ public sealed class Plan
         KpisAfter = after;
         UpperBoundCents = Math.Max(0, (long)Math.Round(upperBound * 100.0, MidpointRounding.AwayFromZero));
         InputHash = preparedInput?.InputHash ?? DeterminismHash.OfInput(snapshot, policy);
-        Hash = preparedInput is null ? DeterminismHash.OfPlan(this) : DeterminismHash.OfPlan(this, preparedInput);
+        // The plan's hash reads the whole canonical text: it is worked out when first asked for (once, on any thread),
+        // so a caller can write the plan's files while it is computed.
+        hash = new Lazy<string>(() => preparedInput is null ? DeterminismHash.OfPlan(this) : DeterminismHash.OfPlan(this, preparedInput), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The snapshot planned from.</summary>
@@ -72,7 +76,7 @@ public sealed class Plan
     public string InputHash { get; }
 
     /// <summary>The determinism hash (docs/determinism-hash.md).</summary>
-    public string Hash { get; }
+    public string Hash => hash.Value;
 
     /// <summary>The snapshot's id: its <c>snapshot_id</c>, or the input hash when it has none.</summary>
     public string SnapshotId => Snapshot.Header.SnapshotId ?? InputHash;

@@ -46,4 +46,48 @@ public class ExplainCommandTests
 
         Assert.Contains("NOPE", errors.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("RUN-8", null)]
+    [InlineData("RUN-7", "S3")]
+    public void Explain_FromThePlanFolder_PrintsWhatPlanningAgainPrints(string sku, string? node)
+    {
+        var folder = Directory.CreateTempSubdirectory("explain-").FullName;
+        try
+        {
+            Assert.Equal(0, PlanCommand.Run(Snapshot, null, folder, quiet: true, TextWriter.Null, TextWriter.Null));
+            var again = new StringWriter();
+            var fromFolder = new StringWriter();
+
+            Assert.Equal(0, ExplainCommand.Run(Snapshot, null, sku, node, again, TextWriter.Null));
+            Assert.Equal(0, ExplainCommand.Run(Snapshot, null, sku, node, fromFolder, TextWriter.Null, folder));
+
+            Assert.Equal(again.ToString(), fromFolder.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Explain_FromAPlanFolderOfAnotherPolicy_ExitsTwoAndSaysSo()
+    {
+        var folder = Directory.CreateTempSubdirectory("explain-").FullName;
+        var policy = Path.Combine(folder, "policy.json");
+        try
+        {
+            File.WriteAllText(policy, """{"pass2": {"min_transfer_units": 3}}""");
+            Assert.Equal(0, PlanCommand.Run(Snapshot, policy, Path.Combine(folder, "plan"), quiet: true, TextWriter.Null, TextWriter.Null));
+            var errors = new StringWriter();
+
+            Assert.Equal(2, ExplainCommand.Run(Snapshot, null, "RUN-8", null, TextWriter.Null, errors, Path.Combine(folder, "plan")));
+
+            Assert.Contains("input_hash", errors.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -145,7 +145,7 @@ public class SnapshotLoaderTests
     [Fact]
     public void Load_UnknownColumn_IsOnlyAWarningAndTheSnapshotLoads()
     {
-        var result = Load(("inventory.csv", Inventory.Replace("sales_4w\n", "sales_4w,colour\n", StringComparison.Ordinal).Replace(",4\n", ",4,red\n", StringComparison.Ordinal)));
+        var result = Load(("inventory.csv", Inventory.Replace("sales_4w\n", "sales_4w,colour\n", StringComparison.Ordinal).Replace(",4\n", ",4,red\n", StringComparison.Ordinal).Replace(",0\n", ",0,red\n", StringComparison.Ordinal)));
 
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
         var warning = Assert.Single(result.Warnings);
@@ -385,6 +385,31 @@ public class SnapshotLoaderTests
 
     // ---- CSV syntax: quoted fields, line endings, BOM, header ----
 
+    [Theory]
+    [InlineData("S1,T-1,2,0,1,4", "S1,T-1,2,0,1,4,9", 7)]
+    [InlineData("S1,T-1,2,0,1,4", "S1,T-1,2,0,1", 5)]
+    [InlineData("S1,T-1,2,0,1,4", "S1,T-1,2,0,1,4,,", 8)]
+    public void Load_RowWithMoreOrFewerFieldsThanTheHeader_ReportsThatRowOnce(string oldLine, string newLine, int fields)
+    {
+        // Found by an independent checker: a row with a field too many was read without complaint (its values shifted
+        // or the extra one ignored), and a short one not reported at all. The row itself is reported, once.
+        var result = Load(("inventory.csv", Inventory.Replace(oldLine, newLine, StringComparison.Ordinal)));
+
+        var error = AssertSingleError(result, "inventory.csv:3", "fields");
+        Assert.Equal($"inventory.csv:3: {fields} fields, the header has 6", error.ToString());
+    }
+
+    [Fact]
+    public void Load_RaggedRowBeforeAGoodOne_ReportsNothingAtTheNextLine()
+    {
+        var inventory = "node_id,sku,on_hand,in_transit,reserved,sales_4w,weekly_demand\nW1,T-1,10,0,0,0,\nS1,T-1,2,0,1,4,,9\nS2,T-2,2,1,0,4,\n";
+        var result = Load(("inventory.csv", inventory));
+
+        var error = AssertSingleError(result, "inventory.csv:3", "fields");
+        Assert.Equal("inventory.csv:3: 8 fields, the header has 7", error.ToString());
+    }
+
+
     [Fact]
     public void Load_QuotedFieldSpanningLines_ReportsTheLineWhereTheRecordStarts()
     {
@@ -433,7 +458,7 @@ public class SnapshotLoaderTests
     [Fact]
     public void Load_CrlfLineEndingsWithAQuotedLineBreak_ReportLinesRight()
     {
-        var nodes = "node_id,name,type,cluster\r\nW1,\"Main\r\nDC\",warehouse,\r\nS1,x,store,GP\r\nS2,y,store\r\n";
+        var nodes = "node_id,name,type,cluster\r\nW1,\"Main\r\nDC\",warehouse,\r\nS1,x,store,GP\r\nS2,y,store,\r\n";
         var result = Load(("nodes.csv", nodes));
 
         AssertSingleError(result, "nodes.csv:5", "cluster");

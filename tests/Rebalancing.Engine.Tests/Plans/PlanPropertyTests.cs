@@ -197,6 +197,30 @@ public class PlanPropertyTests
         }
     });
 
+    private static decimal Money(Dictionary<string, string> row, string key) => decimal.Parse(row[key], CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Plan_AnyNetwork_EveryWrittenMoveHasPositiveNetBenefit() => ForAllPlans(c =>
+        Assert.All(c.Moves, m =>
+        {
+            // Found by an independent checker: up to 11 moves of a 40-store plan were written with net_benefit <= 0.
+            Assert.True(Money(m, "net_benefit") > 0, $"{c}: {m["move_id"]} net_benefit {m["net_benefit"]} (gp {m["gp_uplift"]}, freight {m["freight_cost"]})");
+            Assert.Equal(Money(m, "gp_uplift") - Money(m, "freight_cost"), Money(m, "net_benefit"));
+        }));
+
+    [Fact]
+    public void Plan_AnyNetwork_CrossClusterTransfersGainTheRatioTimesTheirFreightOnTheWrittenColumns() => ForAllPlans(c =>
+    {
+        // Found by an independent checker: the decision was taken on a marginal gain, and the written attribution
+        // broke the rule (e.g. gp_uplift 198.10 < 1.5 x freight_cost 163.57). The default ratio is 1.5 in both policies.
+        foreach (var m in c.Moves.Where(m => m["pass"] == "2" && m["from_cluster"] != m["to_cluster"]))
+        {
+            Assert.True(
+                Money(m, "gp_uplift") >= 1.5m * Money(m, "freight_cost"),
+                $"{c}: {m["move_id"]} {m["from_cluster"]} -> {m["to_cluster"]}: gp_uplift {m["gp_uplift"]} < 1.5 x freight_cost {m["freight_cost"]}");
+        }
+    });
+
     [Fact]
     public void Plan_AnyNetwork_RespectsCooldowns() => ForAllPlans(c =>
     {

@@ -8,8 +8,10 @@ namespace Rebalancing.Engine.Passes.StoreTransfers;
 /// <summary>
 /// Store-to-store transfers over a set of stores (one cluster, or all stores for the cross-cluster step): every
 /// (sender, receiver) pair of a SKU is priced exactly — the value change of both blocks at the end state, less
-/// per-unit freight — for every allowed quantity, and the best transfers are taken greedily, best gain per unit
-/// first. Ranking charges an unopened route its shipment cost, so transfers bundle onto routes already in use.
+/// per-unit freight — for every allowed quantity, and the best transfers are taken greedily, largest net gain first
+/// (not per unit: a store's need is filled by the transfer that gains most in all, not by the thinnest slice of it that
+/// gains most per unit; +1.4 % net benefit on the regression networks). Ranking charges an unopened route its
+/// shipment cost, so transfers bundle onto routes already in use.
 /// </summary>
 internal sealed class TransferSearch
 {
@@ -550,6 +552,7 @@ internal sealed class TransferSearch
             return best;
         }
 
-        return new Candidate(q, gain, -(gain - shipment) / q, valueGain);
+        // Ranked by the whole net gain, an unopened route's shipment charged (smallest key first).
+        return new Candidate(q, gain, -(gain - shipment), valueGain);
     }
 }

@@ -167,6 +167,15 @@ internal sealed class TaskHubSidecar(string address, TaskHubBackend backend, str
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
             MaxConcurrentTaskActivityWorkItems = 4,
             MaxConcurrentTaskOrchestrationWorkItems = 8,
+
+            // One local process per task hub: a restarted host takes over what a killed one held within seconds, not
+            // the backend's multi-worker defaults (5-minute message visibility, 30-second leases, an app lease).
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            LeaseInterval = TimeSpan.FromSeconds(15),
+            LeaseRenewInterval = TimeSpan.FromSeconds(5),
+            LeaseAcquireInterval = TimeSpan.FromSeconds(5),
+            UseAppLease = false,
         });
         await service.CreateIfNotExistsAsync().ConfigureAwait(false);
         return service;

@@ -53,10 +53,12 @@ internal static class ApplicationServices
         services.AddSingleton<ApprovalTokens>();
         services.AddSingleton<ApprovalLinks>();
 
-        // Events: the rebalancing-events queue, and the notification queue (webhooks, Teams, email).
+        // Events: to the Service Bus topic where one is configured (Azure), else to the local rebalancing-events queue;
+        // and to the notification queue (webhooks, Teams, email).
+        services.AddServiceBusEvents(builder.Configuration);
         services.AddSingleton<IEventSink>(sp => new CompositeEventSink(
         [
-            new QueueEventSink(sp.GetRequiredService<IWorkQueueFactory>().Get(QueueNames.Events)),
+            (IEventSink?)sp.GetService<ServiceBusEventSink>() ?? new QueueEventSink(sp.GetRequiredService<IWorkQueueFactory>().Get(QueueNames.Events)),
             new NotificationQueueSink(sp.GetRequiredService<IWorkQueueFactory>(), sp.GetRequiredService<IOptions<RebalancingOptions>>()),
         ]));
         services.AddSingleton<Deliveries>();

@@ -79,6 +79,19 @@ public static class Emulators
         return process;
     }
 
+    /// <summary>Starts an Azurite table service (the Durable Task Azure Storage backend keeps instances and history in tables).</summary>
+    public static async Task<EmulatorProcess> StartAzuriteTableAsync(string location, int? port = null)
+    {
+        var p = port ?? EmulatorProcess.FreePort();
+        var process = new EmulatorProcess(
+            "Azurite (table)",
+            Path.Combine(RepositoryRoot, "node_modules", "azurite", "dist", "src", "table", "main.js"),
+            ["--tableHost", "127.0.0.1", "--tablePort", P(p), "--location", location, "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl"],
+            p);
+        await process.StartAsync(StartTimeout).ConfigureAwait(false);
+        return process;
+    }
+
     /// <summary>Starts the Cosmos DB emulator (HTTPS, self-signed certificate) on a free loopback port.</summary>
     public static async Task<EmulatorProcess> StartCosmosAsync(int? port = null)
     {
@@ -96,6 +109,10 @@ public static class Emulators
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         $"AccountKey={AzuriteAccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;";
+
+    /// <summary>Azurite's explicit connection string with a table service as well.</summary>
+    public static string ConnectionString(int blobPort, int queuePort, int tablePort) =>
+        ConnectionString(blobPort, queuePort) + $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
     public static string NewTempDirectory(string prefix)
     {

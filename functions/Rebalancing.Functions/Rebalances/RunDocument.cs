@@ -60,7 +60,7 @@ internal sealed record RunRecord(
 
     /// <summary>The run document that stores this record.</summary>
     public Storage.RunDocument ToDocument() =>
-        new(RunId, OrgId, Status.ToString(), CreatedAt, UpdatedAt, JsonSerializer.SerializeToElement(this, StorageJson.Options), []);
+        new(RunId, OrgId, Status.ToString(), CreatedAt, UpdatedAt, JsonSerializer.SerializeToElement(this, StorageJson.Options));
 
     /// <summary>The record a run document stores.</summary>
     public static RunRecord FromDocument(Storage.RunDocument document)

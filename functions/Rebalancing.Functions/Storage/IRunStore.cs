@@ -1,8 +1,8 @@
 namespace Rebalancing.Functions.Storage;
 
 /// <summary>
-/// Run documents, the org's active-run claim, per-cluster work results and the inbox of external
-/// events. Every write is conditional: a stale ETag gets <see cref="ConcurrencyConflictException"/>,
+/// Run documents, the org's active-run claim, and a run's create-if-absent work results (its
+/// decisions and approval links). Every write is conditional: a stale ETag gets <see cref="ConcurrencyConflictException"/>,
 /// never a silent win. Every access is a point read or a query inside one run's (or org's) partition.
 /// </summary>
 internal interface IRunStore
@@ -14,8 +14,7 @@ internal interface IRunStore
     Task<Versioned<RunDocument>?> GetAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the run if it still has <paramref name="etag"/>; the new document carries its outbox
-    /// events (<see cref="RunDocument.PendingEvents"/>) so state and events change in one write.
+    /// Replaces the run if it still has <paramref name="etag"/>.
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">The run changed (or vanished) since <paramref name="etag"/> was read.</exception>
     Task<Versioned<RunDocument>> ReplaceAsync(RunDocument run, string etag, CancellationToken cancellationToken);
@@ -35,14 +34,8 @@ internal interface IRunStore
     /// <summary>All work results of a run, ordered by key (one partition).</summary>
     Task<IReadOnlyList<WorkResult>> ListWorkResultsAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Keeps an external event until consumed; a second event with the same id is a no-op (returns false).</summary>
-    Task<bool> AddInboxEventAsync(InboxEvent inboxEvent, CancellationToken cancellationToken);
 
-    /// <summary>The run's unconsumed events in arrival order.</summary>
-    Task<IReadOnlyList<InboxEvent>> ListUnconsumedInboxAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Marks an event consumed (idempotent); returns false when the run has no such event.</summary>
-    Task<bool> MarkInboxConsumedAsync(string runId, string eventId, CancellationToken cancellationToken);
 
     /// <summary>Checks that the store answers (for the health endpoint).</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);

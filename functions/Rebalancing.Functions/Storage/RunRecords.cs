@@ -2,16 +2,14 @@ using System.Text.Json;
 
 namespace Rebalancing.Functions.Storage;
 
-/// <summary>A run as stored. <paramref name="Body"/> is the orchestration's own state, opaque to storage.</summary>
-/// <param name="PendingEvents">The outbox: events caused by the state change this document records, not yet dispatched.</param>
+/// <summary>A run as stored. <paramref name="Body"/> is the run's record (status, summary, references), opaque to storage.</summary>
 internal sealed record RunDocument(
     string RunId,
     string OrgId,
     string Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    JsonElement Body,
-    IReadOnlyList<OutboxEvent> PendingEvents);
+    JsonElement Body);
 
 /// <summary>A value with the ETag to pass to the next conditional write.</summary>
 internal sealed record Versioned<T>(T Value, string ETag);
@@ -25,14 +23,5 @@ internal sealed record ActiveRunClaim(string OrgId, string ActiveRunId, bool Cla
 /// <summary>The result of one work item of a run (e.g. one cluster of pass 2), stored once.</summary>
 internal sealed record WorkResult(string RunId, string Key, JsonElement Body, DateTimeOffset CompletedAt);
 
-/// <summary>An external event (an approval decision, a cancel) kept for a run until consumed.</summary>
-internal sealed record InboxEvent(
-    string RunId,
-    string EventId,
-    string Name,
-    JsonElement Payload,
-    DateTimeOffset ArrivedAt,
-    DateTimeOffset? ConsumedAt);
-
-/// <summary>An event in a run's outbox; consumers de-duplicate by <see cref="EventId"/> (delivery is at least once).</summary>
+/// <summary>An event a run or an ingestion emits; consumers de-duplicate by <see cref="EventId"/> (delivery is at least once).</summary>
 internal sealed record OutboxEvent(string EventId, string Type, DateTimeOffset OccurredAt, JsonElement Data);

@@ -40,7 +40,6 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageServices>().Ledger);
         services.AddSingleton(sp => sp.GetRequiredService<StorageServices>().Queues);
         services.AddSingleton<IEventSink>(sp => new QueueEventSink(sp.GetRequiredService<IWorkQueueFactory>().Get(QueueNames.Events)));
-        services.AddSingleton<OutboxDispatcher>();
         return builder;
     }
 

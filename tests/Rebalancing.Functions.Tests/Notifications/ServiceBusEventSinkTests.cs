@@ -149,29 +149,6 @@ public sealed class ServiceBusEventSinkTests : IDisposable
         Assert.Equal(ServiceBusFailureReason.MessagingEntityNotFound, error.Reason);
     }
 
-    [Fact]
-    public async Task Dispatch_WhenASendFails_TheEventsStayInTheOutbox_AndTheNextDispatchResendsThemWithTheSameMessageIds()
-    {
-        var stores = dir.Create(new ManualTimeProvider());
-        var run = new RunDocument("r-9", "o-1", "Applied", At, At, JsonSerializer.SerializeToElement(new { }), [Event("r-9:run.applied:1", "run.applied"), Event("r-9:kpi:2", "kpi")]);
-        await stores.Runs.CreateAsync(run, CancellationToken.None);
-        var sender = Sender();
-        var failures = 1;
-        sender.Setup(s => s.SendMessageAsync(It.Is<ServiceBusMessage>(m => m.MessageId == "r-9:kpi:2"), It.IsAny<CancellationToken>()))
-            .Callback<ServiceBusMessage, CancellationToken>((m, _) => sent.Add(m))
-            .Returns(() => failures-- > 0
-                ? Task.FromException(new ServiceBusException(isTransient: true, "timeout", reason: ServiceBusFailureReason.ServiceTimeout))
-                : Task.CompletedTask);
-        var dispatcher = new OutboxDispatcher(stores.Runs, new ServiceBusEventSink(sender.Object));
-
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => dispatcher.DispatchAsync("r-9", CancellationToken.None));
-        Assert.Equal(2, (await stores.Runs.GetAsync("r-9", CancellationToken.None))!.Value.PendingEvents.Count);
-
-        Assert.Equal(2, await dispatcher.DispatchAsync("r-9", CancellationToken.None));
-
-        Assert.Empty((await stores.Runs.GetAsync("r-9", CancellationToken.None))!.Value.PendingEvents);
-        Assert.Equal(["r-9:run.applied:1", "r-9:kpi:2", "r-9:run.applied:1", "r-9:kpi:2"], sent.Select(m => m.MessageId));
-    }
 
     [Fact]
     public async Task AddServiceBusEvents_WithoutANamespace_RegistersNoSink()

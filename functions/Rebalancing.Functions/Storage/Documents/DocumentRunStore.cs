@@ -5,14 +5,13 @@ namespace Rebalancing.Functions.Storage.Documents;
 
 /// <summary>
 /// <see cref="IRunStore"/> over two collections: <c>runs</c>, partitioned by run id (the run, its
-/// work results and its inbox share one partition), and <c>orgs</c>, partitioned by org id (the
+/// work results share one partition), and <c>orgs</c>, partitioned by org id (the
 /// active-run claim). Every call is a point operation or a query inside one partition.
 /// </summary>
 internal sealed class DocumentRunStore(IDocumentCollection runs, IDocumentCollection orgs, TimeProvider time) : IRunStore
 {
     internal const string RunType = "run";
     internal const string WorkResultType = "workResult";
-    internal const string InboxType = "inboxEvent";
     internal const string ActiveRunType = "activeRun";
     internal const string ActiveRunId = "active-run";
 
@@ -118,64 +117,12 @@ internal sealed class DocumentRunStore(IDocumentCollection runs, IDocumentCollec
         return [.. stored.Select(FromDocument<WorkResult>).OrderBy(r => r.Key, StringComparer.Ordinal)];
     }
 
-    public async Task<bool> AddInboxEventAsync(InboxEvent inboxEvent, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(inboxEvent);
-        StorageIds.Check(inboxEvent.RunId, nameof(inboxEvent));
-        StorageIds.Check(inboxEvent.EventId, nameof(inboxEvent));
-        var document = ToDocument(inboxEvent with { ConsumedAt = null }, InboxType, inboxEvent.RunId, InboxId(inboxEvent.EventId));
-        var created = await runs.CreateAsync(inboxEvent.RunId, InboxId(inboxEvent.EventId), document, cancellationToken).ConfigureAwait(false);
-        return created is not null;
-    }
-
-    public async Task<IReadOnlyList<InboxEvent>> ListUnconsumedInboxAsync(string runId, CancellationToken cancellationToken)
-    {
-        StorageIds.Check(runId, nameof(runId));
-        var stored = await runs.QueryAsync(runId, InboxType, null, cancellationToken).ConfigureAwait(false);
-        return
-        [
-            .. stored.Select(FromDocument<InboxEvent>)
-                .Where(e => e.ConsumedAt is null)
-                .OrderBy(e => e.ArrivedAt)
-                .ThenBy(e => e.EventId, StringComparer.Ordinal),
-        ];
-    }
-
-    public async Task<bool> MarkInboxConsumedAsync(string runId, string eventId, CancellationToken cancellationToken)
-    {
-        StorageIds.Check(runId, nameof(runId));
-        StorageIds.Check(eventId, nameof(eventId));
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            var stored = await runs.ReadAsync(runId, InboxId(eventId), cancellationToken).ConfigureAwait(false);
-            if (stored is null)
-            {
-                return false;
-            }
-
-            var inboxEvent = FromDocument<InboxEvent>(stored);
-            if (inboxEvent.ConsumedAt is not null)
-            {
-                return true;
-            }
-
-            var consumed = ToDocument(inboxEvent with { ConsumedAt = time.GetUtcNow() }, InboxType, runId, InboxId(eventId));
-            if (await runs.ReplaceAsync(runId, InboxId(eventId), consumed, stored.ETag, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return true;
-            }
-        }
-
-        throw new ConcurrencyConflictException($"Inbox event '{eventId}' of run '{runId}' kept changing; try again.");
-    }
-
     public async Task CheckHealthAsync(CancellationToken cancellationToken)
     {
         await runs.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
         await orgs.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string InboxId(string eventId) => "inbox:" + eventId;
 
     internal static JsonObject ToDocument<T>(T value, string type, string partitionKey, string id)
     {

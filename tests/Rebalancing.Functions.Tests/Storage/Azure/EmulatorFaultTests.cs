@@ -83,7 +83,7 @@ public sealed class EmulatorFaultTests : IAsyncLifetime
         using var client = CosmosContainers.CreateClient(endpoint, EmulatorFixture.CosmosEmulatorKey, credential: null);
         var (runs, orgs, _) = await CosmosContainers.EnsureAsync(client, "fault", CancellationToken.None);
         var store = new DocumentRunStore(new CosmosDocumentCollection(runs), new CosmosDocumentCollection(orgs), time);
-        var run = new RunDocument("run-fault", "org-fault", "Pending", time.GetUtcNow(), time.GetUtcNow(), System.Text.Json.JsonSerializer.SerializeToElement(new { }), []);
+        var run = new RunDocument("run-fault", "org-fault", "Pending", time.GetUtcNow(), time.GetUtcNow(), System.Text.Json.JsonSerializer.SerializeToElement(new { }));
         var created = await store.CreateAsync(run, CancellationToken.None);
 
         await emulator.StopAsync();

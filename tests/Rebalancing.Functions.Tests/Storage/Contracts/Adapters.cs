@@ -28,17 +28,6 @@ public sealed class EmbeddedRunStoreTests : RunStoreContract, IDisposable
     public void Dispose() => dir.Dispose();
 }
 
-public sealed class EmbeddedOutboxTests : OutboxContract, IDisposable
-{
-    private readonly EmbeddedDataDir dir = new();
-
-    internal override StorageServices CreateServices() => dir.Create(Time);
-
-    protected override Task LetTimePassAsync(TimeSpan span) => EmbeddedDataDir.LetTimePass(Time, span);
-
-    public void Dispose() => dir.Dispose();
-}
-
 public sealed class EmbeddedTransferLedgerTests : TransferLedgerContract, IDisposable
 {
     private readonly EmbeddedDataDir dir = new();
@@ -82,14 +71,6 @@ public sealed class AzureSnapshotStoreTests(EmulatorFixture emulators) : Snapsho
 
 [Collection(EmulatorGroup.Name)]
 public sealed class AzureRunStoreTests(EmulatorFixture emulators) : RunStoreContract
-{
-    internal override StorageServices CreateServices() => emulators.CreateServices(Time);
-
-    protected override Task LetTimePassAsync(TimeSpan span) => RealTime.Wait(Time, span);
-}
-
-[Collection(EmulatorGroup.Name)]
-public sealed class AzureOutboxTests(EmulatorFixture emulators) : OutboxContract
 {
     internal override StorageServices CreateServices() => emulators.CreateServices(Time);
 

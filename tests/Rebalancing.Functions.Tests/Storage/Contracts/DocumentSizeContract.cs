@@ -13,7 +13,7 @@ public abstract class DocumentSizeContract : StorageContract
     private IRunStore Store => Services.Runs;
 
     private RunDocument Run(string runId, int padding) =>
-        new(runId, "org-size", "Pending", Time.GetUtcNow(), Time.GetUtcNow(), Json(new { pad = new string('x', padding) }), []);
+        new(runId, "org-size", "Pending", Time.GetUtcNow(), Time.GetUtcNow(), Json(new { pad = new string('x', padding) }));
 
     /// <summary>The padding that makes a run document exactly <paramref name="bytes"/> of JSON (ids of the same length, ASCII padding: size grows one for one).</summary>
     private async Task<int> PaddingForAsync(long bytes)

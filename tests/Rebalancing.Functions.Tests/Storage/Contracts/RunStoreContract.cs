@@ -7,7 +7,7 @@ public abstract class RunStoreContract : StorageContract
     private IRunStore Store => Services.Runs;
 
     private RunDocument NewRun(string? orgId = null) =>
-        new(NewId("run"), orgId ?? NewId("org"), "Pending", Time.GetUtcNow(), Time.GetUtcNow(), Json(new { step = 0 }), []);
+        new(NewId("run"), orgId ?? NewId("org"), "Pending", Time.GetUtcNow(), Time.GetUtcNow(), Json(new { step = 0 }));
 
     [Fact]
     public async Task Create_NewRun_CanBeReadBackWithAnETag()
@@ -163,51 +163,5 @@ public abstract class RunStoreContract : StorageContract
 
         Assert.Equal(["cluster-east", "cluster-north", "cluster-west"], listed.Select(r => r.Key));
         Assert.Equal("cluster-east", listed[0].Body.GetProperty("key").GetString());
-    }
-
-    [Fact]
-    public async Task AddInboxEvent_SameEventIdTwice_SecondIsANoOp()
-    {
-        var runId = NewId("run");
-        var approval = new InboxEvent(runId, "evt-1", "approval", Json(new { decision = "approve" }), Time.GetUtcNow(), null);
-
-        Assert.True(await Store.AddInboxEventAsync(approval, Ct));
-        Assert.False(await Store.AddInboxEventAsync(approval with { Payload = Json(new { decision = "reject" }) }, Ct));
-
-        var inbox = await Store.ListUnconsumedInboxAsync(runId, Ct);
-        Assert.Equal("approve", Assert.Single(inbox).Payload.GetProperty("decision").GetString());
-    }
-
-    [Fact]
-    public async Task AddInboxEvent_ManyDuplicatesRacing_ExactlyOneIsKept()
-    {
-        var runId = NewId("run");
-
-        var added = await RaceAsync(8, _ => Store.AddInboxEventAsync(new InboxEvent(runId, "evt-dup", "approval", Json(new { }), Time.GetUtcNow(), null), Ct));
-
-        Assert.Single(added, a => a);
-        Assert.Single(await Store.ListUnconsumedInboxAsync(runId, Ct));
-    }
-
-    [Fact]
-    public async Task ListUnconsumedInbox_ReturnsEventsInArrivalOrder_AndMarkConsumedRemovesThem()
-    {
-        var runId = NewId("run");
-        foreach (var id in new[] { "evt-c", "evt-a", "evt-b" })
-        {
-            await Store.AddInboxEventAsync(new InboxEvent(runId, id, "approval", Json(new { id }), Time.GetUtcNow(), null), Ct);
-            Time.Advance(TimeSpan.FromSeconds(1));
-        }
-
-        Assert.Equal(["evt-c", "evt-a", "evt-b"], (await Store.ListUnconsumedInboxAsync(runId, Ct)).Select(e => e.EventId));
-
-        Assert.True(await Store.MarkInboxConsumedAsync(runId, "evt-a", Ct));
-        Assert.True(await Store.MarkInboxConsumedAsync(runId, "evt-a", Ct));
-        Assert.False(await Store.MarkInboxConsumedAsync(runId, "evt-unknown", Ct));
-
-        Assert.Equal(["evt-c", "evt-b"], (await Store.ListUnconsumedInboxAsync(runId, Ct)).Select(e => e.EventId));
-
-        // A consumed event stays de-duplicated: adding it again changes nothing.
-        Assert.False(await Store.AddInboxEventAsync(new InboxEvent(runId, "evt-a", "approval", Json(new { }), Time.GetUtcNow(), null), Ct));
     }
 }

@@ -20,7 +20,7 @@ public abstract class WorkersContract(ITestOutputHelper output) : StorageContrac
         const int Workers = 4;
         var queue = Services.Queues.Get("q" + Guid.NewGuid().ToString("N"));
         var run = (await Services.Runs.CreateAsync(
-            new RunDocument(NewId("run"), NewId("org"), "Pass2", Time.GetUtcNow(), Time.GetUtcNow(), Json(new { done = 0 }), []), Ct)).Stored.Value;
+            new RunDocument(NewId("run"), NewId("org"), "Pass2", Time.GetUtcNow(), Time.GetUtcNow(), Json(new { done = 0 })), Ct)).Stored.Value;
         for (var i = 0; i < Messages; i++)
         {
             await queue.EnqueueAsync(i.ToString(CultureInfo.InvariantCulture), TimeSpan.Zero, Ct);

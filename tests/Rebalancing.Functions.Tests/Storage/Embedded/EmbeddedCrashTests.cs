@@ -62,7 +62,7 @@ public sealed class EmbeddedCrashTests : IDisposable
     public async Task Database_ReopenedAfterTheProcessLetGo_KeepsRunsAndQueuedMessages()
     {
         var services = dir.Create(time);
-        var run = new RunDocument("run-1", "org", "Pending", time.GetUtcNow(), time.GetUtcNow(), System.Text.Json.JsonSerializer.SerializeToElement(new { }), []);
+        var run = new RunDocument("run-1", "org", "Pending", time.GetUtcNow(), time.GetUtcNow(), System.Text.Json.JsonSerializer.SerializeToElement(new { }));
         await services.Runs.CreateAsync(run, CancellationToken.None);
         await services.Queues.Get("work").EnqueueAsync("step", TimeSpan.Zero, CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -170,9 +170,11 @@ internal static class RebalanceOrchestrator
 
     private static async Task<RunOutcome> FinishAsync(TaskOrchestrationContext context, Progress progress, RunInput run, RunStatus status, RunError? error = null, AppliedSummary? applied = null)
     {
-        progress.Set(status);
-        return await context.CallActivityAsync<RunOutcome>(
+        // The run document records the end first: a reader never sees a final status without its totals or error.
+        var outcome = await context.CallActivityAsync<RunOutcome>(
             nameof(RebalanceActivities.FinishRun), new FinishInput(run.RunId, status, context.CurrentUtcDateTime, error, applied), Retry);
+        progress.Set(status);
+        return outcome;
     }
 
     /// <summary>The step's result, or null when the cancel event came first.</summary>

@@ -14,6 +14,7 @@ internal static class RunEventTypes
     public const string Expired = "rebalance.expired";
     public const string Cancelled = "rebalance.cancelled";
     public const string Failed = "rebalance.failed";
+    public const string GuardrailBreached = "rebalance.guardrail-breached";
 
     /// <summary>The event that ends a run of this status.</summary>
     public static string Ended(RunStatus status) => status switch
@@ -31,6 +32,8 @@ internal sealed record PlanProposedData(string OrgId, string DeterminismHash, Pl
 
 internal sealed record ApprovalRequestedData(string OrgId, string ApproverId, string? Email, bool Elevated, DateTimeOffset ApprovalDueAt);
 
+internal sealed record GuardrailBreachedData(string OrgId, string Guardrail, int Moves, string Detail);
+
 internal sealed record DecisionRecordedData(string OrgId, string EventId, string ApproverId, DecisionKind Decision, bool Elevated, int MovesDecided);
 
 internal sealed record RunEndedData(string OrgId, RunStatus Status, string? DeterminismHash, AppliedSummary? Applied, RunError? Error);
@@ -41,7 +44,7 @@ internal sealed record RunEndedData(string OrgId, RunStatus Status, string? Dete
 /// </summary>
 internal sealed class RunEvents(IEventSink sink, TimeProvider time)
 {
-    /// <summary>plan-proposed, then approval-requested for each approver; returns how many were emitted.</summary>
+    /// <summary>plan-proposed, approval-requested for each approver, and guardrail-breached when moves need an elevated approver; returns how many were emitted.</summary>
     public async Task<int> ProposedAsync(RunView run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -55,7 +58,18 @@ internal sealed class RunEvents(IEventSink sink, TimeProvider time)
                 new ApprovalRequestedData(record.OrgId, approver.Id, approver.Email, approver.Elevated, dueAt), cancellationToken).ConfigureAwait(false);
         }
 
-        return 1 + record.Input.Approvers.Count;
+        var emitted = 1 + record.Input.Approvers.Count;
+        if (record.Summary is { ElevatedMoves: > 0 } summary)
+        {
+            // The approval guardrails (approval.elevated_value, approval.elevated_share_of_source) were reached: those
+            // moves wait for an elevated approver, and whoever watches the events hears of it.
+            await PublishAsync(record.RunId, "guardrail-breached:elevated-approval", RunEventTypes.GuardrailBreached,
+                new GuardrailBreachedData(record.OrgId, "elevated-approval", summary.ElevatedMoves,
+                    $"{summary.ElevatedMoves} of {summary.Moves} moves reach an approval guardrail and need an elevated approver"), cancellationToken).ConfigureAwait(false);
+            emitted++;
+        }
+
+        return emitted;
     }
 
     public Task DecisionAsync(RunView run, RecordedDecision decision, int movesDecided, CancellationToken cancellationToken)

@@ -50,6 +50,32 @@ public sealed class RebalanceOrchestratorTests
     }
 
     [Fact]
+    public async Task Proposal_WithMovesPastAnApprovalGuardrail_EmitsTheGuardrailEventOnceWithStableIds()
+    {
+        await using var harness = await DurableHarness.StartAsync();
+        await harness.UploadAsync("acme");
+        var runId = await harness.StartAsync("acme", new StartRunRequest(PolicyJson: """{"approval": {"elevated_value": 0}}""", Approvers: [Ann]));
+
+        var run = await harness.WaitUntilAwaitingAsync(runId);
+
+        var events = new List<System.Text.Json.JsonElement>();
+        var queue = harness.Stores.Queues.Get(Rebalancing.Functions.Storage.QueueNames.Events);
+        while (await queue.ReceiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None) is { } message)
+        {
+            events.Add(System.Text.Json.JsonDocument.Parse(message.Text).RootElement.Clone());
+            await queue.DeleteAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+
+        var ids = events.Select(e => e.GetProperty("id").GetString()).ToList();
+        Assert.Contains($"{runId}:plan-proposed", ids);
+        Assert.Contains($"{runId}:approval-requested:ann", ids);
+        var guardrail = Assert.Single(events, e => e.GetProperty("type").GetString() == RunEventTypes.GuardrailBreached);
+        Assert.Equal($"{runId}:guardrail-breached:elevated-approval", guardrail.GetProperty("id").GetString());
+        Assert.Equal(run.Summary!.Moves, run.Summary.ElevatedMoves); // an elevated value of 0: every move is elevated
+        Assert.Equal(run.Summary.Moves, guardrail.GetProperty("data").GetProperty("moves").GetInt32());
+    }
+
+    [Fact]
     public async Task Approval_RaisedBeforeTheRunWaits_IsKeptAndApplied()
     {
         await using var harness = await DurableHarness.StartAsync();

@@ -34,12 +34,10 @@ internal sealed record PathError(string Path, string Message);
 /// </summary>
 internal sealed class HttpResultAction(IResult result) : IActionResult
 {
-    public IResult Result { get; } = result;
-
     public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Result.ExecuteAsync(context.HttpContext);
+        return result.ExecuteAsync(context.HttpContext);
     }
 }
 

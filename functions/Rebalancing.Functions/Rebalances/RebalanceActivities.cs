@@ -130,18 +130,17 @@ internal sealed class RebalanceActivities(StorageServices stores, RunFiles files
     public async Task<DecisionTally> RecordDecision([ActivityTrigger] DecisionInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var run = await GetRunAsync(input.RunId, cancellationToken).ConfigureAwait(false);
         var book = await Decisions.ReadAsync(stores.Runs, input.RunId, cancellationToken).ConfigureAwait(false);
+        var refs = await files.GetRefsAsync(input.RunId, cancellationToken).ConfigureAwait(false);
         if (input.Decision is { } decision && book.Find(decision.EventId) is null)
         {
+            var run = await GetRunAsync(input.RunId, cancellationToken).ConfigureAwait(false);
             var recorded = await Decisions.AddAsync(stores.Runs, input.RunId, new RecordedDecision(input.Sequence, decision, Decisions.IsElevated(run.Input, decision), input.At), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            book = await Decisions.ReadAsync(stores.Runs, input.RunId, cancellationToken).ConfigureAwait(false);
-            var refs = await files.GetRefsAsync(input.RunId, cancellationToken).ConfigureAwait(false);
+            book = new DecisionBook([.. book.All, recorded]);
             await events.DecisionAsync(run, recorded, book.DecidedBy(refs, recorded.Decision.EventId), cancellationToken).ConfigureAwait(false);
-            return book.Tally(refs);
         }
 
-        return book.Tally(await files.GetRefsAsync(input.RunId, cancellationToken).ConfigureAwait(false));
+        return book.Tally(refs);
     }
 
     /// <summary>Writes one transfer order per approved move (ids from run and move: a retry finds them) and the totals.</summary>

@@ -263,7 +263,7 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
     public async Task<string?> GetActiveRunIdAsync(string orgId, CancellationToken cancellationToken) =>
         Ids.IsValid(orgId) ? await stores.Runs.GetActiveRunAsync(orgId, cancellationToken).ConfigureAwait(false) : null;
 
-    /// <summary>The records of runs that have not finished (the local host resumes them after a restart).</summary>
+    /// <summary>The run's record, or null when there is no such run.</summary>
     public async Task<RunRecord?> GetRecordAsync(string runId, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(runId))

@@ -74,7 +74,7 @@ internal sealed record ProposedPlan(string DeterminismHash, PlanSummary Summary,
 /// <summary>The totals of a plan.</summary>
 internal sealed record PlanSummary(int Moves, long Units, long GpUpliftCents, long FreightCostCents, int ElevatedMoves);
 
-/// <summary>Which moves a decision covers: every given filter must match (none given: the whole plan).</summary>
+/// <summary>Which moves a decision covers: every given filter must match (none given: the whole plan; see <see cref="DecisionBook"/>).</summary>
 /// <param name="Clusters">Moves from or to one of these clusters.</param>
 /// <param name="Passes">Moves of these passes.</param>
 /// <param name="MoveIds">These moves.</param>
@@ -82,12 +82,6 @@ internal sealed record ApprovalScope(IReadOnlyList<string>? Clusters, IReadOnlyL
 {
     /// <summary>The whole plan.</summary>
     public static ApprovalScope All { get; } = new(null, null, null);
-
-    /// <summary>True when the move is inside this scope.</summary>
-    public bool Covers(MoveRef move) =>
-        (Clusters is null || Clusters.Contains(move.FromCluster, StringComparer.Ordinal) || Clusters.Contains(move.ToCluster, StringComparer.Ordinal))
-        && (Passes is null || Passes.Contains(move.Pass))
-        && (MoveIds is null || MoveIds.Contains(move.MoveId, StringComparer.Ordinal));
 }
 
 /// <summary>

@@ -102,7 +102,6 @@ internal sealed record StorageServices(ISnapshotStore Snapshots, IRunStore Runs,
 /// <summary>Queue names of the function app.</summary>
 internal static class QueueNames
 {
-    /// <summary>The orchestration's work items and timers.</summary>
     /// <summary>Snapshots to ingest.</summary>
     public const string Ingest = "rebalancing-ingest";
 

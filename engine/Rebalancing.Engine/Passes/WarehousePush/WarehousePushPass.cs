@@ -16,67 +16,75 @@ internal static class WarehousePushPass
     public const int Pass = 1;
 
     public static PlanState Run(PlanState start) =>
-        RoutePayment.PlanUntilRoutesPay(start, Pass, state =>
-        {
-            // One greedy's lists, map and queue serve every style in turn: their capacity is kept between styles.
-            var push = new StylePush(state);
-            for (var style = 0; style < state.Context.Snapshot.Styles.Length; style++)
-            {
-                push.Run(style);
-            }
-        });
+        RoutePayment.PlanUntilRoutesPay(start, Pass, state => new NetworkPush(state).Run());
 
-    /// <summary>The greedy for one style at a time.</summary>
-    private sealed class StylePush(PlanState state)
+    /// <summary>
+    /// One greedy over every style's store blocks at once. Styles share routes, and a route's cap
+    /// (<c>pass2.max_route_units</c>) binds on the busiest warehouse routes: pushed style by style, the first styles in
+    /// ordinal order would fill a route with pushes worth little and leave none for those that follow. Ranked together
+    /// by net gain per unit, a capped route carries the units worth most per unit of its room.
+    /// </summary>
+    private sealed class NetworkPush(PlanState state)
     {
         private readonly PlanContext context = state.Context;
-        private readonly List<int> warehouseBlocks = [];
-        private readonly List<int> storeBlocks = [];
         private readonly Dictionary<int, int> sourceOf = [];
         private readonly PriorityQueue<int, (double, int)> queue = new();
         private MoveLeg[] candidate = [];
         private MoveLeg[] best = [];
 
+        /// <summary>Each style's shipping warehouse blocks: <c>warehouses[warehouseStart[s] .. warehouseStart[s + 1] - 1]</c>.</summary>
+        private int[] warehouses = [];
+        private int[] warehouseStart = [];
+
+        /// <summary>The warehouse blocks of the style being priced.</summary>
+        private (int Start, int End) warehouseBlocks;
+
         /// <summary>The block whose action <see cref="best"/> holds from the latest <see cref="BestAction"/>, once queued.</summary>
         private int lastQueued = -1;
 
-        /// <summary>Pushes one style's warehouse stock to its stores.</summary>
+        /// <summary>Pushes every style's warehouse stock to its stores.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(int style)
+        public void Run()
         {
-            warehouseBlocks.Clear();
-            storeBlocks.Clear();
-            sourceOf.Clear();
-            queue.Clear();
-            lastQueued = -1;
-            for (var i = context.StyleBlockStart[style]; i < context.StyleBlockStart[style + 1]; i++)
+            var styles = context.Snapshot.Styles.Length;
+            var storeBlocks = new List<int>();
+            var warehouseList = new List<int>();
+            warehouseStart = new int[styles + 1];
+            var mostSizes = 0;
+            for (var style = 0; style < styles; style++)
             {
-                var block = context.StyleBlocks[i];
-                var node = context.Snapshot.Nodes[context.BlockNode[block]];
-                if (!node.IsStore)
+                var firstStore = storeBlocks.Count;
+                for (var i = context.StyleBlockStart[style]; i < context.StyleBlockStart[style + 1]; i++)
                 {
-                    if (node.ShipEnabled)
+                    var block = context.StyleBlocks[i];
+                    var node = context.Snapshot.Nodes[context.BlockNode[block]];
+                    if (!node.IsStore)
                     {
-                        warehouseBlocks.Add(block);
+                        if (node.ShipEnabled)
+                        {
+                            warehouseList.Add(block);
+                        }
+                    }
+                    else if (node.ReceiveEnabled && context.BlockHasDemand[block])
+                    {
+                        storeBlocks.Add(block);
                     }
                 }
-                else if (node.ReceiveEnabled && context.BlockHasDemand[block])
+
+                warehouseStart[style + 1] = warehouseList.Count;
+                if (warehouseStart[style + 1] == warehouseStart[style])
                 {
-                    storeBlocks.Add(block);
+                    storeBlocks.RemoveRange(firstStore, storeBlocks.Count - firstStore);
+                }
+                else
+                {
+                    mostSizes = Math.Max(mostSizes, context.Snapshot.StyleSkus[style].Length);
                 }
             }
 
-            if (warehouseBlocks.Count == 0 || storeBlocks.Count == 0)
-            {
-                return;
-            }
-
-            var sizes = context.Snapshot.StyleSkus[style].Length;
-            if (candidate.Length < sizes)
-            {
-                candidate = new MoveLeg[sizes];
-                best = new MoveLeg[sizes];
-            }
+            warehouses = [.. warehouseList];
+            candidate = new MoveLeg[mostSizes];
+            best = new MoveLeg[mostSizes];
 
             var applied = 0;
             var appliedWhenLastQueued = -1;
@@ -101,7 +109,7 @@ internal static class WarehousePushPass
                 var key = -gain / units;
                 if (key > priority.Item1 + (1e-9 * Math.Max(1, Math.Abs(key))))
                 {
-                    // Worth less than when it was queued (stock went elsewhere): queue it at its new value.
+                    // Worth less than when it was queued (stock or route room went elsewhere): queue it at its new value.
                     queue.Enqueue(block, (key, block));
                     continue;
                 }
@@ -137,6 +145,8 @@ internal static class WarehousePushPass
         private (double Gain, int Units, int Legs) BestAction(int block)
         {
             lastQueued = -1;
+            var style = context.BlockStyle[block];
+            warehouseBlocks = (warehouseStart[style], warehouseStart[style + 1]);
             var start = context.BlockStart[block];
             var end = context.BlockStart[block + 1];
             var viable = state.IsViable(block);
@@ -253,9 +263,9 @@ internal static class WarehousePushPass
             }
 
             var bestCost = double.MaxValue;
-            foreach (var warehouseBlock in warehouseBlocks)
+            for (var w = warehouseBlocks.Start; w < warehouseBlocks.End; w++)
             {
-                var warehouseCell = FindSku(warehouseBlock, sku);
+                var warehouseCell = FindSku(warehouses[w], sku);
                 if (warehouseCell < 0)
                 {
                     continue;

@@ -32,6 +32,27 @@ public class WarehousePushPassTests
     }
 
     [Fact]
+    public void Pass1_CappedRoute_CarriesTheUnitsWorthMostPerUnitWhateverTheStyleOrder()
+    {
+        // Both styles sell at S1 and the warehouse holds plenty of each, but the route carries 12 units: they belong to
+        // the dear style, although the cheap one comes first in ordinal order.
+        var network = new TestNetwork()
+            .Warehouse("W1").Store("S1", "GP")
+            .Style("AAA", 3, price: 60).Style("ZZZ", 3, price: 900)
+            .NodeFreight("W1", "S1", 1, 10);
+        foreach (var sku in new[] { "AAA-1", "AAA-2", "AAA-3", "ZZZ-1", "ZZZ-2", "ZZZ-3" })
+        {
+            network.Stock("W1", sku, 100).Stock("S1", sku, 1, sales4w: 12);
+        }
+
+        var plan = network.Plan("""{"pass2": {"max_route_units": 12}}""");
+
+        var pushed = Pushes(plan, "S1").ToList();
+        Assert.Equal(12, pushed.Sum(m => m.Quantity));
+        Assert.All(pushed, m => Assert.StartsWith("ZZZ-", m.Sku));
+    }
+
+    [Fact]
     public void Pass1_LoneSizeThatWouldLeaveAFragment_IsNotPushed()
     {
         // The warehouse holds only size 3; the store stocks nothing else of the style, so any push is a fragment.

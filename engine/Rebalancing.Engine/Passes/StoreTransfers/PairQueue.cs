@@ -59,26 +59,28 @@ internal sealed class PairQueue
         return true;
     }
 
-    /// <summary>Adds every pair of other queues (the heap is rebuilt bottom-up once, in time linear in its size).</summary>
-    public void EnqueueAll(IReadOnlyCollection<PairQueue> others)
+    /// <summary>
+    /// Appends every pair of another queue, renumbered: its senders by <paramref name="senderOffset"/>, its receivers by
+    /// <paramref name="receiverOffset"/>. The entries are not in heap order until <see cref="Heapify"/> rebuilds it (once,
+    /// after the last queue is in, in time linear in its size); nothing may be taken out or queued before.
+    /// </summary>
+    public void AppendAll(PairQueue other, int senderOffset, int receiverOffset)
     {
-        var total = count;
-        foreach (var other in others)
+        if (count + other.count > heap.Length)
         {
-            total += other.count;
+            Array.Resize(ref heap, Math.Max(count + other.count, heap.Length * 2));
         }
 
-        if (total > heap.Length)
+        for (var i = 0; i < other.count; i++)
         {
-            Array.Resize(ref heap, total);
+            var entry = other.heap[i];
+            heap[count++] = new Entry(entry.Key, entry.Sender + senderOffset, entry.Receiver + receiverOffset);
         }
+    }
 
-        foreach (var other in others)
-        {
-            Array.Copy(other.heap, 0, heap, count, other.count);
-            count += other.count;
-        }
-
+    /// <summary>Restores heap order after <see cref="AppendAll"/>.</summary>
+    public void Heapify()
+    {
         for (var i = (count - 2) >> 2; i >= 0; i--)
         {
             SiftDown(i, heap[i]);

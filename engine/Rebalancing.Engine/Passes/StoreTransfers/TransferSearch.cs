@@ -6,17 +6,34 @@ using Rebalancing.Engine.Valuation;
 namespace Rebalancing.Engine.Passes.StoreTransfers;
 
 /// <summary>
-/// Store-to-store transfers over a set of stores (one cluster, or all stores for the cross-cluster step): every
-/// (sender, receiver) pair of a SKU is priced exactly — the value change of both blocks at the end state, less
-/// per-unit freight — for every allowed quantity, and the best transfers are taken greedily, largest net gain first
-/// (not per unit: a store's need is filled by the transfer that gains most in all, not by the thinnest slice of it that
-/// gains most per unit; +1.4 % net benefit on the regression networks). Ranking charges an unopened route its
-/// shipment cost, so transfers bundle onto routes already in use.
+/// Store-to-store transfers over a set of stores (one cluster, or all stores for the cross-cluster step), by ranked
+/// cursors: per SKU, the senders are ranked once by the full-price sale their last unit might make (lowest first),
+/// and each receiver keeps its next <see cref="PairsPerReceiver"/> senders in that order priced exactly in one queue
+/// over every SKU. The best transfer in the queue is taken, largest net gain first (the whole transfer's, not per
+/// unit; an unopened route is charged its shipment cost); whenever one of a receiver's pairs leaves the queue, taken or
+/// found worthless, the receiver's cursor prices the next sender in rank. So a row is priced against a few senders at a
+/// time, not against every store of its cluster as the search before round 6 did. What still grows with the cluster is
+/// re-pricing: the senders that lose least are in many receivers' windows, and when one runs dry each of those
+/// receivers prices its next sender (docs/performance.md has the counts). Ties in the queue go to the lower sender
+/// rank, then the lower receiver id: both numbered in style order from the canonical cells, so the plan is the same
+/// for any row order or thread count.
 /// </summary>
+/// <remarks>
+/// A cursor stops at the first sender whose loss (as ranked) reaches the receiver's best case for a unit: a sender's
+/// loss only grows as it sends, so no sender further down could gain. Senders that can no longer send are skipped
+/// once per SKU (<see cref="skuFirstLive"/>). When a transfer completes a run at a receiver, every size of that block
+/// starts its cursor again from the first live sender: each now sells at full demand.
+/// </remarks>
 internal sealed class TransferSearch
 {
-    /// <summary>Styles per unit of work when pairs are listed on several threads.</summary>
+    /// <summary>Styles per unit of work when SKUs are listed on several threads.</summary>
     internal const int StylesPerChunk = 16;
+
+    /// <summary>
+    /// Pairs each receiver keeps priced in the queue: enough that a receiver's best sender is usually among them when
+    /// routes differ in price, few enough that the pricing per row stays a small constant.
+    /// </summary>
+    internal const int PairsPerReceiver = 5;
 
     private readonly PlanState state;
     private readonly PlanContext context;
@@ -26,14 +43,34 @@ internal sealed class TransferSearch
     private readonly int[] changeCapBudget;
     private readonly bool parallel;
     private readonly PairQueue queue = new();
-    private readonly List<int> senders = [];
-    private readonly List<int> receivers = [];
-    private readonly List<(double Bound, int Cell)> receiverBound = [];
 
-    /// <summary>Per node, its receiver's place in <see cref="receiverBound"/> while a SKU is being listed, else -1.</summary>
-    private readonly int[] listedAt;
-    private readonly double[] cheapestPerUnit;
-    private readonly double[] cheapestShipment;
+    /// <summary>Senders by rank: each SKU's senders are one stretch, lowest loss first (ties by cell).</summary>
+    private int[] senderCell = new int[256];
+    private double[] senderLoss = new double[256];
+    private int senderCount;
+    private readonly int[] skuSendersStart;
+    private readonly int[] skuSendersEnd;
+    /// <summary>Per SKU, the first rank that may still send: senders before it have nothing left to send.</summary>
+    private readonly int[] skuFirstLive;
+
+    /// <summary>Receivers by id: the cell, the next sender rank its cursor prices, and its pairs in the queue.</summary>
+    private int[] receiverCell = new int[256];
+    private int[] receiverNextRank = new int[256];
+    private int[] receiverPending = new int[256];
+    private int receiverCount;
+    private readonly Dictionary<int, int> receiverIdOfCell = [];
+
+    private readonly List<(double Loss, int Cell)> rankedSenders = [];
+    private long pricings;
+    private long removals;
+
+    /// <summary>
+    /// Exact pricings and queue removals of every search so far: diagnostics the benchmarks' probe reads and resets
+    /// (docs/performance.md); nothing in a plan depends on them.
+    /// </summary>
+    internal static long TotalPricings;
+    internal static long TotalRemovals;
+    internal static long TotalSearches;
 
     public TransferSearch(PlanState state, int pass, int cluster, int[] changeCapBudget, bool parallel)
     {
@@ -43,240 +80,323 @@ internal sealed class TransferSearch
         this.pass = pass;
         this.cluster = cluster;
         this.changeCapBudget = changeCapBudget;
-        var nodes = context.Snapshot.Nodes.Length;
-        listedAt = new int[nodes];
-        Array.Fill(listedAt, -1);
-        cheapestPerUnit = new double[nodes];
-        cheapestShipment = new double[nodes];
-        Array.Fill(cheapestPerUnit, double.NaN);
+        var skus = context.Snapshot.Products.Length;
+        skuSendersStart = new int[skus];
+        skuSendersEnd = new int[skus];
+        skuFirstLive = new int[skus];
+    }
+
+    /// <summary>
+    /// A lister of some styles for <paramref name="search"/>: it numbers its senders and receivers from zero and writes
+    /// its SKUs' stretches into the search's arrays (each SKU is listed by one lister only).
+    /// </summary>
+    private TransferSearch(TransferSearch search)
+    {
+        state = search.state;
+        context = search.context;
+        pass = search.pass;
+        cluster = search.cluster;
+        changeCapBudget = search.changeCapBudget;
+        skuSendersStart = search.skuSendersStart;
+        skuSendersEnd = search.skuSendersEnd;
+        skuFirstLive = search.skuFirstLive;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
-        EnqueueEverySku();
-        while (queue.TryDequeue(out var sender, out var receiver, out var queuedKey))
+        ListEveryStyle();
+        while (queue.TryDequeue(out var rank, out var id, out var queuedKey))
         {
-            var pair = (Sender: sender, Receiver: receiver);
-            var candidate = Evaluate(pair.Sender, pair.Receiver);
+            removals++;
+            receiverPending[id]--;
+            var sender = senderCell[rank];
+            var receiver = receiverCell[id];
+            var candidate = Evaluate(sender, receiver);
+            pricings++;
             if (candidate.Quantity == 0)
             {
+                PriceNextSenders(id);
                 continue;
             }
 
             if (candidate.Key > queuedKey + (1e-9 * Math.Max(1, Math.Abs(candidate.Key))))
             {
-                queue.Enqueue(pair.Sender, pair.Receiver, candidate.Key);
+                queue.Enqueue(rank, id, candidate.Key);
+                receiverPending[id]++;
                 continue;
             }
 
-            var receiverBlock = context.CellBlock[pair.Receiver];
+            var receiverBlock = context.CellBlock[receiver];
             var wasViable = state.IsViable(receiverBlock);
-            state.Apply(pass, pair.Sender, pair.Receiver, candidate.Quantity, candidate.ValueGain);
-            if (changeCapBudget[context.CellSku[pair.Sender]] != int.MaxValue)
+            state.Apply(pass, sender, receiver, candidate.Quantity, candidate.ValueGain);
+            if (changeCapBudget[context.CellSku[sender]] != int.MaxValue)
             {
-                changeCapBudget[context.CellSku[pair.Sender]] -= candidate.Quantity;
+                changeCapBudget[context.CellSku[sender]] -= candidate.Quantity;
             }
 
             // A run completed at the receiver: every size there now sells at full demand and may be worth receiving.
             if (!wasViable && state.IsViable(receiverBlock))
             {
-                EnqueueReceiversOf(receiverBlock);
+                RestartReceiversOf(receiverBlock);
             }
+
+            PriceNextSenders(id);
         }
+
+        Interlocked.Add(ref TotalPricings, pricings);
+        Interlocked.Add(ref TotalRemovals, removals);
+        Interlocked.Increment(ref TotalSearches);
     }
 
     /// <summary>
-    /// Queues every pair worth pricing, SKU by SKU. Listing only reads the state, except that pricing tries a pair's
-    /// units on the cells of its style's blocks and puts them back; so with <see cref="parallel"/> set, workers list
-    /// disjoint sets of whole styles on one shared state, each into a queue of its own. The queue's order is total
-    /// (key, sender, receiver), so the merged queue hands out pairs exactly as one listed on one thread would.
+    /// Ranks every SKU's senders and starts every receiver's cursor, style by style. Listing only reads the state,
+    /// except that pricing tries a pair's units on its style's cells and puts them back; so with
+    /// <see cref="parallel"/> set, listers take disjoint runs of whole styles on one shared state, each numbering its
+    /// senders and receivers from zero, and their lists are joined in style order: the numbers, and so the queue's
+    /// order (key, sender rank, receiver id), are those one listing on one thread gives.
     /// </summary>
-    private void EnqueueEverySku()
+    private void ListEveryStyle()
     {
         var styles = context.Snapshot.StyleSkus;
         var chunks = (styles.Length + StylesPerChunk - 1) / StylesPerChunk;
         if (!parallel || chunks < 2)
         {
-            for (var sku = 0; sku < context.Snapshot.Products.Length; sku++)
-            {
-                EnqueueSku(sku);
-            }
-
+            ListStyles(0, styles.Length);
             return;
         }
 
-        var listers = new System.Collections.Concurrent.ConcurrentBag<TransferSearch>();
-        Parallel.For(
-            0,
-            chunks,
-            () => new TransferSearch(state, pass, cluster, changeCapBudget, parallel: false),
-            (chunk, _, lister) =>
-            {
-                for (var style = chunk * StylesPerChunk; style < Math.Min(styles.Length, (chunk + 1) * StylesPerChunk); style++)
-                {
-                    foreach (var sku in styles[style])
-                    {
-                        lister.EnqueueSku(sku);
-                    }
-                }
+        var listers = new TransferSearch[chunks];
+        Parallel.For(0, chunks, chunk =>
+        {
+            var lister = new TransferSearch(this);
+            lister.ListStyles(chunk * StylesPerChunk, Math.Min(styles.Length, (chunk + 1) * StylesPerChunk));
+            listers[chunk] = lister;
+        });
 
-                return lister;
-            },
-            listers.Add);
-        queue.EnqueueAll([.. listers.Select(lister => lister.queue)]);
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            Join(listers[chunk], chunk * StylesPerChunk, Math.Min(styles.Length, (chunk + 1) * StylesPerChunk));
+            listers[chunk] = null!;
+        }
+
+        queue.Heapify();
     }
 
-    private void EnqueueReceiversOf(int block)
+    private void ListStyles(int firstStyle, int endStyle)
     {
-        for (var receiver = context.BlockStart[block]; receiver < context.BlockStart[block + 1]; receiver++)
+        for (var style = firstStyle; style < endStyle; style++)
         {
-            if (!CanReceive(receiver))
+            foreach (var sku in context.Snapshot.StyleSkus[style])
             {
-                continue;
-            }
-
-            foreach (var sender in cluster < 0 ? context.CellsOfSku(context.CellSku[receiver]) : context.StoreCellsOfSku(cluster, context.CellSku[receiver]))
-            {
-                if (sender != receiver && CanSend(sender) && InScope(context.CellNode[sender], context.CellNode[receiver]))
-                {
-                    var candidate = Evaluate(sender, receiver);
-                    if (candidate.Quantity > 0)
-                    {
-                        queue.Enqueue(sender, receiver, candidate.Key);
-                    }
-                }
+                ListSku(sku);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EnqueueSku(int sku)
+    /// <summary>Appends a lister's senders, receivers and pairs, renumbered after those listed before it.</summary>
+    private void Join(TransferSearch lister, int firstStyle, int endStyle)
     {
-        senders.Clear();
-        receivers.Clear();
+        var rankOffset = senderCount;
+        var idOffset = receiverCount;
+        for (var style = firstStyle; style < endStyle; style++)
+        {
+            foreach (var sku in context.Snapshot.StyleSkus[style])
+            {
+                if (skuSendersEnd[sku] > skuSendersStart[sku])
+                {
+                    skuSendersStart[sku] += rankOffset;
+                    skuSendersEnd[sku] += rankOffset;
+                    skuFirstLive[sku] += rankOffset;
+                }
+            }
+        }
+
+        EnsureSenderRoom(senderCount + lister.senderCount);
+        Array.Copy(lister.senderCell, 0, senderCell, senderCount, lister.senderCount);
+        Array.Copy(lister.senderLoss, 0, senderLoss, senderCount, lister.senderCount);
+        senderCount += lister.senderCount;
+        for (var i = 0; i < lister.receiverCount; i++)
+        {
+            var id = AddReceiver(lister.receiverCell[i]);
+            receiverNextRank[id] = lister.receiverNextRank[i] + rankOffset;
+            receiverPending[id] = lister.receiverPending[i];
+        }
+
+        queue.AppendAll(lister.queue, rankOffset, idOffset);
+        pricings += lister.pricings;
+    }
+
+    /// <summary>Ranks a SKU's senders and starts every receiver's cursor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ListSku(int sku)
+    {
         if (Math.Min(state.ChangeCapLeft[sku], changeCapBudget[sku]) < 1)
         {
             return;
         }
 
-        // A pair moves at least the larger of both sides' minimums: a side that cannot meet its own never pairs.
-        foreach (var cell in cluster < 0 ? context.CellsOfSku(sku) : context.StoreCellsOfSku(cluster, sku))
-        {
-            var minimum = Math.Max(1, context.PolicyOf(cell).MinTransferUnits);
-            if (CanSend(cell) && state.Available(cell) >= minimum)
-            {
-                senders.Add(cell);
-            }
+        var cells = cluster < 0 ? context.CellsOfSku(sku) : context.StoreCellsOfSku(cluster, sku);
 
-            if (CanReceive(cell) && state.FreeCapacity(context.CellNode[cell]) >= minimum)
+        // A pair moves at least the larger of both sides' minimums: a sender that cannot meet its own never pairs.
+        rankedSenders.Clear();
+        foreach (var cell in cells)
+        {
+            if (CanSend(cell) && state.Available(cell) >= Math.Max(1, context.PolicyOf(cell).MinTransferUnits))
             {
-                receivers.Add(cell);
+                rankedSenders.Add((SenderLoss(cell, state.IsViable(context.CellBlock[cell])), cell));
             }
         }
 
-        // A pair can gain only if the receiver's best case for one unit beats the sender's loss of one (freight is
-        // never negative): with receivers sorted by best case, each sender stops at the first that cannot.
-        receiverBound.Clear();
-        foreach (var receiver in receivers)
+        if (rankedSenders.Count == 0)
         {
-            receiverBound.Add((ReceiverUpperBound(receiver, state.IsViable(context.CellBlock[receiver])), receiver));
+            return;
         }
 
-        receiverBound.Sort((a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Cell.CompareTo(b.Cell));
-        var bestMarkdownValue = double.MinValue;
-        for (var i = 0; i < receiverBound.Count; i++)
+        rankedSenders.Sort((a, b) => a.Loss != b.Loss ? a.Loss.CompareTo(b.Loss) : a.Cell.CompareTo(b.Cell));
+        EnsureSenderRoom(senderCount + rankedSenders.Count);
+        skuSendersStart[sku] = skuFirstLive[sku] = senderCount;
+        foreach (var (loss, cell) in rankedSenders)
         {
-            var receiver = receiverBound[i].Cell;
-            listedAt[context.CellNode[receiver]] = i;
-            bestMarkdownValue = Math.Max(bestMarkdownValue, MarkdownValue(receiver));
+            senderCell[senderCount] = cell;
+            senderLoss[senderCount++] = loss;
         }
 
-        foreach (var sender in senders)
+        skuSendersEnd[sku] = senderCount;
+        foreach (var cell in cells)
         {
-            var loss = SenderLoss(sender, state.IsViable(context.CellBlock[sender]));
-            var from = context.CellNode[sender];
-            var most = Math.Min(context.PolicyOf(sender).MaxTransferUnits, state.Available(sender));
-            var markdownShift = Math.Max(0, bestMarkdownValue - MarkdownValue(sender));
-            var (cheapestPerUnit, cheapestShipment) = Floors(from);
-            for (var i = 0; i < receiverBound.Count; i++)
+            PriceNextSenders(NotListed, cell, skuSendersStart[sku]);
+        }
+    }
+
+    private int AddReceiver(int cell)
+    {
+        if (receiverCount == receiverCell.Length)
+        {
+            Array.Resize(ref receiverCell, receiverCount * 2);
+            Array.Resize(ref receiverNextRank, receiverCount * 2);
+            Array.Resize(ref receiverPending, receiverCount * 2);
+        }
+
+        var id = receiverCount++;
+        receiverCell[id] = cell;
+        receiverPending[id] = 0;
+        receiverIdOfCell[cell] = id;
+        return id;
+    }
+
+    private void EnsureSenderRoom(int needed)
+    {
+        if (needed > senderCell.Length)
+        {
+            var size = Math.Max(needed, senderCell.Length * 2);
+            Array.Resize(ref senderCell, size);
+            Array.Resize(ref senderLoss, size);
+        }
+    }
+
+    /// <summary>A receiver with no pair in the queue yet: it gets an id with its first.</summary>
+    private const int NotListed = -1;
+
+    private void PriceNextSenders(int id) => PriceNextSenders(id, receiverCell[id], receiverNextRank[id]);
+
+    /// <summary>
+    /// Moves a receiver's cursor down its SKU's ranked senders from <paramref name="rank"/> until it has
+    /// <see cref="PairsPerReceiver"/> pairs in the queue that can gain, or no sender further down could. A receiver is
+    /// listed (<paramref name="id"/>) only once it has a pair: most rows never do, and hold no memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PriceNextSenders(int id, int receiver, int rank)
+    {
+        var pending = id == NotListed ? 0 : receiverPending[id];
+        if (pending >= PairsPerReceiver || !CanReceive(receiver))
+        {
+            return;
+        }
+
+        var sku = context.CellSku[receiver];
+        var to = context.CellNode[receiver];
+        var end = skuSendersEnd[sku];
+        rank = Math.Max(rank, FirstLive(sku));
+        if (rank < end && state.FreeCapacity(to) >= Math.Max(1, context.PolicyOf(receiver).MinTransferUnits))
+        {
+            var bound = ReceiverUpperBound(receiver, state.IsViable(context.CellBlock[receiver]));
+            while (pending < PairsPerReceiver && rank < end)
             {
-                var bound = receiverBound[i].Bound;
+                var loss = senderLoss[rank];
                 if (bound <= loss)
                 {
+                    rank = end;
                     break;
                 }
 
-                // From here down no receiver on a new route can pay its shipment (bounds only fall): only routes that
-                // already ship can still carry a transfer.
-                if (most * (bound - loss - cheapestPerUnit + markdownShift) < cheapestShipment - (1e-6 * (1 + cheapestShipment)))
+                var sender = senderCell[rank++];
+                var from = context.CellNode[sender];
+                if (from == to || !InScope(from, to) || !CanSend(sender))
                 {
-                    foreach (var to in state.OpenRoutesFrom(from))
+                    continue;
+                }
+
+                var price = context.Route(from, to);
+                var perUnit = bound - loss - price.CostPerUnit;
+                if (perUnit <= 0 || CannotPayShipment(sender, receiver, perUnit, price))
+                {
+                    continue;
+                }
+
+                var candidate = Evaluate(sender, receiver);
+                pricings++;
+                if (candidate.Quantity > 0)
+                {
+                    if (id == NotListed)
                     {
-                        if (listedAt[to] >= i && receiverBound[listedAt[to]].Bound > loss && context.CellNode[receiverBound[listedAt[to]].Cell] == to)
-                        {
-                            TryEnqueuePair(sender, receiverBound[listedAt[to]].Cell, receiverBound[listedAt[to]].Bound, loss);
-                        }
+                        id = AddReceiver(receiver);
                     }
 
-                    break;
+                    queue.Enqueue(rank - 1, id, candidate.Key);
+                    pending = ++receiverPending[id];
                 }
-
-                TryEnqueuePair(sender, receiverBound[i].Cell, bound, loss);
             }
         }
-
-        foreach (var (_, receiver) in receiverBound)
+        else
         {
-            listedAt[context.CellNode[receiver]] = -1;
+            rank = end;
+        }
+
+        if (id != NotListed)
+        {
+            receiverNextRank[id] = rank;
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void TryEnqueuePair(int sender, int receiver, double bound, double loss)
+    /// <summary>The SKU's first sender rank that may still send (a sender that cannot never can again in a search).</summary>
+    private int FirstLive(int sku)
     {
-        var from = context.CellNode[sender];
-        var to = context.CellNode[receiver];
-        if (receiver == sender || !InScope(from, to))
+        var rank = skuFirstLive[sku];
+        var end = skuSendersEnd[sku];
+        while (rank < end && !CanSend(senderCell[rank]))
         {
-            return;
+            rank++;
         }
 
-        var price = context.Route(from, to);
-        var perUnit = bound - loss - price.CostPerUnit;
-        if (perUnit <= 0 || CannotPayShipment(sender, receiver, perUnit, price))
-        {
-            return;
-        }
-
-        var candidate = Evaluate(sender, receiver);
-        if (candidate.Quantity > 0)
-        {
-            queue.Enqueue(sender, receiver, candidate.Key);
-        }
+        return skuFirstLive[sku] = rank;
     }
 
-    /// <summary>The lowest per-unit and per-shipment freight from a node to any store this search may pair it with.</summary>
-    private (double PerUnit, double PerShipment) Floors(int from)
+    private void RestartReceiversOf(int block)
     {
-        if (double.IsNaN(cheapestPerUnit[from]))
+        for (var cell = context.BlockStart[block]; cell < context.BlockStart[block + 1]; cell++)
         {
-            double perUnit = double.MaxValue, perShipment = double.MaxValue;
-            for (var to = 0; to < context.NodeIsStore.Length; to++)
+            var first = skuSendersStart[context.CellSku[cell]];
+            if (receiverIdOfCell.TryGetValue(cell, out var id))
             {
-                if (to != from && context.NodeIsStore[to] && (cluster < 0 || context.NodeCluster[to] == cluster) && InScope(from, to))
-                {
-                    var price = context.Route(from, to);
-                    perUnit = Math.Min(perUnit, price.CostPerUnit);
-                    perShipment = Math.Min(perShipment, price.CostPerShipment);
-                }
+                receiverNextRank[id] = first;
+                PriceNextSenders(id);
             }
-
-            cheapestPerUnit[from] = perUnit;
-            cheapestShipment[from] = perShipment;
+            else
+            {
+                PriceNextSenders(NotListed, cell, first);
+            }
         }
-
-        return (cheapestPerUnit[from], cheapestShipment[from]);
     }
 
     /// <summary>

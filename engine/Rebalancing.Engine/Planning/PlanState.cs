@@ -6,6 +6,12 @@ namespace Rebalancing.Engine.Planning;
 /// </summary>
 internal sealed class PlanState
 {
+    /// <summary>
+    /// Per block, whether its style is a viable run once the applied moves are counted: 0 not worked out since the
+    /// block last changed, 1 no, 2 yes (<see cref="IsViableAsApplied"/>). A state starts with none worked out.
+    /// </summary>
+    private readonly byte[] appliedViability;
+
     /// <summary>Move rows by (pass, sender cell, receiver cell), the cells packed into one key per pass (hashed often).</summary>
     private readonly Dictionary<long, PlannedMove>[] moveIndex;
 
@@ -14,6 +20,7 @@ internal sealed class PlanState
         Context = context;
         Delta = new int[context.CellCount];
         Role = new CellRole[context.CellCount];
+        appliedViability = new byte[context.BlockCount];
         NodeLoad = (long[])context.InitialNodeLoad.Clone();
         ChangeCapLeft = (int[])context.ChangeCapLeft.Clone();
         openRoutesFrom = new List<int>?[context.Snapshot.Nodes.Length];
@@ -30,6 +37,7 @@ internal sealed class PlanState
     {
         Context = other.Context;
         Delta = delta;
+        appliedViability = new byte[Context.BlockCount];
         Role = other.Role;
         NodeLoad = other.NodeLoad;
         ChangeCapLeft = other.ChangeCapLeft;
@@ -51,6 +59,7 @@ internal sealed class PlanState
         RouteCredit = new(other.RouteCredit.Count);
         BannedRoutes = [];
         Delta = (int[])other.Delta.Clone();
+        appliedViability = (byte[])other.appliedViability.Clone();
         Role = (CellRole[])other.Role.Clone();
         NodeLoad = (long[])other.NodeLoad.Clone();
         ChangeCapLeft = (int[])other.ChangeCapLeft.Clone();
@@ -148,6 +157,23 @@ internal sealed class PlanState
         return longest >= context.BlockRunNeeded[block];
     }
 
+    /// <summary>
+    /// <see cref="IsViable"/> for the state the applied moves leave, remembered until a move touches the block: for
+    /// searches that ask it of many pairs between moves. Not for a state whose <see cref="Delta"/> holds units being
+    /// tried (it would remember them).
+    /// </summary>
+    public bool IsViableAsApplied(int block)
+    {
+        var known = appliedViability[block];
+        if (known == 0)
+        {
+            known = IsViable(block) ? (byte)2 : (byte)1;
+            appliedViability[block] = known;
+        }
+
+        return known == 2;
+    }
+
     /// <summary>Whether the block holds any unit of its style.</summary>
     public bool HoldsAny(int block)
     {
@@ -202,6 +228,8 @@ internal sealed class PlanState
         var context = Context;
         Delta[fromCell] -= quantity;
         Delta[toCell] += quantity;
+        appliedViability[context.CellBlock[fromCell]] = 0;
+        appliedViability[context.CellBlock[toCell]] = 0;
         Role[fromCell] = CellRole.Sender;
         Role[toCell] = CellRole.Receiver;
         var from = context.CellNode[fromCell];

@@ -23,7 +23,7 @@ internal sealed class PairQueue
             Array.Resize(ref heap, heap.Length * 2);
         }
 
-        var entry = new Entry(key, sender, receiver);
+        var entry = new Entry(key, Tie(sender, receiver));
         var i = count++;
         while (i > 0)
         {
@@ -49,7 +49,7 @@ internal sealed class PairQueue
         }
 
         var top = heap[0];
-        (sender, receiver, key) = (top.Sender, top.Receiver, top.Key);
+        (sender, receiver, key) = ((int)(top.Tie >> 32), unchecked((int)top.Tie), top.Key);
         var last = heap[--count];
         if (count > 0)
         {
@@ -74,7 +74,7 @@ internal sealed class PairQueue
         for (var i = 0; i < other.count; i++)
         {
             var entry = other.heap[i];
-            heap[count++] = new Entry(entry.Key, entry.Sender + senderOffset, entry.Receiver + receiverOffset);
+            heap[count++] = new Entry(entry.Key, Tie((int)(entry.Tie >> 32) + senderOffset, unchecked((int)entry.Tie) + receiverOffset));
         }
     }
 
@@ -123,8 +123,11 @@ internal sealed class PairQueue
     private static bool Before(in Entry a, in Entry b)
     {
         var byKey = a.Key.CompareTo(b.Key);
-        return byKey != 0 ? byKey < 0 : a.Sender != b.Sender ? a.Sender < b.Sender : a.Receiver < b.Receiver;
+        return byKey != 0 ? byKey < 0 : a.Tie < b.Tie;
     }
 
-    private readonly record struct Entry(double Key, int Sender, int Receiver);
+    /// <summary>Sender and receiver in one integer that orders as the pair (both are never negative).</summary>
+    private static long Tie(int sender, int receiver) => ((long)sender << 32) | (uint)receiver;
+
+    private readonly record struct Entry(double Key, long Tie);
 }

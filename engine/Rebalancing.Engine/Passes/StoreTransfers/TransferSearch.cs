@@ -128,7 +128,7 @@ internal sealed class TransferSearch
             }
 
             var receiverBlock = context.CellBlock[receiver];
-            var wasViable = state.IsViable(receiverBlock);
+            var wasViable = state.IsViableAsApplied(receiverBlock);
             state.Apply(pass, sender, receiver, candidate.Quantity, candidate.ValueGain);
             if (changeCapBudget[context.CellSku[sender]] != int.MaxValue)
             {
@@ -136,7 +136,7 @@ internal sealed class TransferSearch
             }
 
             // A run completed at the receiver: every size there now sells at full demand and may be worth receiving.
-            if (!wasViable && state.IsViable(receiverBlock))
+            if (!wasViable && state.IsViableAsApplied(receiverBlock))
             {
                 RestartReceiversOf(receiverBlock);
             }
@@ -244,7 +244,7 @@ internal sealed class TransferSearch
         {
             if (CanSend(cell) && state.Available(cell) >= Math.Max(1, context.PolicyOf(cell).MinTransferUnits))
             {
-                rankedSenders.Add((SenderLoss(cell, state.IsViable(context.CellBlock[cell])), cell));
+                rankedSenders.Add((SenderLoss(cell, state.IsViableAsApplied(context.CellBlock[cell])), cell));
             }
         }
 
@@ -320,7 +320,7 @@ internal sealed class TransferSearch
         rank = Math.Max(rank, FirstLive(sku));
         if (rank < end && state.FreeCapacity(to) >= Math.Max(1, context.PolicyOf(receiver).MinTransferUnits))
         {
-            var bound = ReceiverUpperBound(receiver, state.IsViable(context.CellBlock[receiver]));
+            var bound = ReceiverUpperBound(receiver, state.IsViableAsApplied(context.CellBlock[receiver]));
             while (pending < PairsPerReceiver && rank < end)
             {
                 var loss = senderLoss[rank];
@@ -558,8 +558,8 @@ internal sealed class TransferSearch
         // Each block's run is judged once here; the screen, the margin and the exact pricing share the answers.
         var senderBlock = context.CellBlock[sender];
         var receiverBlock = context.CellBlock[receiver];
-        var senderWasViable = state.IsViable(senderBlock);
-        var receiverIsViable = state.IsViable(receiverBlock);
+        var senderWasViable = state.IsViableAsApplied(senderBlock);
+        var receiverIsViable = state.IsViableAsApplied(receiverBlock);
         if (CannotGain(sender, receiver, senderWasViable, receiverIsViable, max, price.CostPerUnit, shipment))
         {
             return default;

@@ -149,7 +149,7 @@ internal static class WarehousePushPass
             warehouseBlocks = (warehouseStart[style], warehouseStart[style + 1]);
             var start = context.BlockStart[block];
             var end = context.BlockStart[block + 1];
-            var viable = state.IsViable(block);
+            var viable = state.IsViableAsApplied(block);
             var before = viable ? 0.0 : state.BlockValue(block);
             double bestGain = 0, bestPerUnit = 0;
             int bestUnits = 0, bestLegs = 0;

@@ -81,30 +81,40 @@ internal static class ExplainCommand
                 inputHash = summary.RootElement.TryGetProperty("input_hash", out var hash) ? hash.GetString() : null;
             }
 
-            if (inputHash != DeterminismHash.OfInput(snapshot, policy))
+            // The input's hash (a pass over the whole snapshot) and the two plan files are independent reads: they run
+            // side by side, and nothing read is used unless the hash matches.
+            var ownHash = Task.Run(() => DeterminismHash.OfInput(snapshot, policy));
+            var known = snapshot.SkuIndex.TryGetValue(sku, out var skuIndex);
+            var blockedRows = known ? Task.Run(() => ReadBlocked(folder, sku)) : null;
+            List<PlanMove>? moves = null;
+            Exception? movesFailure = null;
+            try
+            {
+                moves = known ? ReadMoves(folder, snapshot.Products[skuIndex].Style) : null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                movesFailure = ex;
+            }
+
+            if (inputHash != ownHash.GetAwaiter().GetResult())
             {
                 errors.WriteLine($"error: the plan in '{folder}' was not made from this snapshot and policy (its input_hash differs); plan again or explain without --plan");
                 return false;
             }
 
-            if (!snapshot.SkuIndex.TryGetValue(sku, out var skuIndex))
+            if (!known)
             {
                 return true;
             }
 
-            List<PlanMove> moves;
-            using (var reader = new StreamReader(Path.Combine(folder, PlanWriter.MovesFile)))
+            if (movesFailure is not null)
             {
-                moves = PlanReader.ReadMoves(reader, snapshot.Products[skuIndex].Style);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(movesFailure);
             }
 
-            List<BlockedRow> blocked;
-            using (var reader = new StreamReader(Path.Combine(folder, PlanWriter.BlockedFile)))
-            {
-                blocked = PlanReader.ReadBlocked(reader, sku);
-            }
-
-            explanation = SkuExplainer.Explain(snapshot, policy, moves, blocked, sku, node);
+            var blocked = blockedRows!.GetAwaiter().GetResult();
+            explanation = SkuExplainer.Explain(snapshot, policy, moves!, blocked, sku, node);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException)
@@ -112,6 +122,18 @@ internal static class ExplainCommand
             errors.WriteLine($"error: cannot read the plan in '{folder}': {ex.Message}");
             return false;
         }
+    }
+
+    private static List<PlanMove> ReadMoves(string folder, string style)
+    {
+        using var reader = new StreamReader(Path.Combine(folder, PlanWriter.MovesFile));
+        return PlanReader.ReadMoves(reader, style);
+    }
+
+    private static List<BlockedRow> ReadBlocked(string folder, string sku)
+    {
+        using var reader = new StreamReader(Path.Combine(folder, PlanWriter.BlockedFile));
+        return PlanReader.ReadBlocked(reader, sku);
     }
 
     private static void Print(TextWriter output, SkuExplanation e)

@@ -90,4 +90,26 @@ public class ExplainCommandTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("moves.csv")]
+    [InlineData("blocked.csv")]
+    public void Explain_FromAPlanFolderMissingAFile_ExitsTwoAndNamesTheFolder(string missing)
+    {
+        var folder = Directory.CreateTempSubdirectory("explain-").FullName;
+        try
+        {
+            Assert.Equal(0, PlanCommand.Run(Snapshot, null, folder, quiet: true, TextWriter.Null, TextWriter.Null));
+            File.Delete(Path.Combine(folder, missing));
+            var errors = new StringWriter();
+
+            Assert.Equal(2, ExplainCommand.Run(Snapshot, null, "RUN-8", null, TextWriter.Null, errors, folder));
+
+            Assert.Contains($"cannot read the plan in '{folder}'", errors.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

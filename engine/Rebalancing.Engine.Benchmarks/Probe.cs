@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rebalancing.Cli.Io;
 using Rebalancing.Engine.Input;
 using Rebalancing.Engine.Passes.StoreTransfers;
 using Rebalancing.Engine.Planning;
@@ -14,7 +15,7 @@ internal static class Probe
 {
     public static void Stages(string folder)
     {
-        var snapshot = SnapshotLoader.Load(new FolderSource(folder)).Snapshot!;
+        var snapshot = SnapshotLoader.Load(new DirectorySnapshotSource(folder)).Snapshot!;
         var session = new PlanningSession(snapshot, Policy.Default);
         var rows = snapshot.Inventory.Count;
         var clock = Stopwatch.StartNew();
@@ -35,17 +36,8 @@ internal static class Probe
 
     private static void Report(string stage, Stopwatch clock, int rows)
     {
-        Console.WriteLine($"{stage}: {clock.ElapsedMilliseconds} ms, pricings/row {(double)TransferSearch.TotalPricings / rows:F2}, removals/row {(double)TransferSearch.TotalRemovals / rows:F2}, searches {TransferSearch.TotalSearches}, peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB, heap {GC.GetTotalMemory(false) >> 20} MB");
+        Console.WriteLine($"{stage}: {clock.ElapsedMilliseconds} ms, pricings/row {(double)TransferSearch.TotalPricings / rows:F2}, removals/row {(double)TransferSearch.TotalRemovals / rows:F2}, searches {TransferSearch.TotalSearches}, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB, heap {GC.GetTotalMemory(false) >> 20} MB");
         TransferSearch.TotalPricings = TransferSearch.TotalRemovals = TransferSearch.TotalSearches = 0;
         clock.Restart();
-    }
-
-    private sealed class FolderSource(string folder) : ISnapshotSource
-    {
-        public Stream? OpenRead(string fileName)
-        {
-            var path = Path.Combine(folder, fileName);
-            return File.Exists(path) ? File.OpenRead(path) : null;
-        }
     }
 }

@@ -85,18 +85,8 @@ internal static class ExplainCommand
             // side by side, and nothing read is used unless the hash matches.
             var ownHash = Task.Run(() => DeterminismHash.OfInput(snapshot, policy));
             var known = snapshot.SkuIndex.TryGetValue(sku, out var skuIndex);
-            var blockedRows = known ? Task.Run(() => ReadBlocked(folder, sku)) : null;
-            List<PlanMove>? moves = null;
-            Exception? movesFailure = null;
-            try
-            {
-                moves = known ? ReadMoves(folder, snapshot.Products[skuIndex].Style) : null;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
-            {
-                movesFailure = ex;
-            }
-
+            var moves = known ? Task.Run(() => ReadMoves(folder, snapshot.Products[skuIndex].Style)) : null;
+            var blocked = known ? Task.Run(() => ReadBlocked(folder, sku)) : null;
             if (inputHash != ownHash.GetAwaiter().GetResult())
             {
                 errors.WriteLine($"error: the plan in '{folder}' was not made from this snapshot and policy (its input_hash differs); plan again or explain without --plan");
@@ -108,13 +98,8 @@ internal static class ExplainCommand
                 return true;
             }
 
-            if (movesFailure is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(movesFailure);
-            }
-
-            var blocked = blockedRows!.GetAwaiter().GetResult();
-            explanation = SkuExplainer.Explain(snapshot, policy, moves!, blocked, sku, node);
+            // GetResult rethrows a read's own exception, which the handler below reports.
+            explanation = SkuExplainer.Explain(snapshot, policy, moves!.GetAwaiter().GetResult(), blocked!.GetAwaiter().GetResult(), sku, node);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException)

@@ -13,13 +13,22 @@ namespace Rebalancing.Engine.Benchmarks;
 /// </summary>
 internal static class Probe
 {
-    public static void Stages(string folder)
+    public static void Stages(string folder, int runs)
     {
+        for (var run = 1; run <= runs; run++)
+        {
+            Console.WriteLine($"run {run} of {runs}{(run == 1 ? " (cold: JIT included)" : "")}");
+            Stages(folder);
+        }
+    }
+
+    private static void Stages(string folder)
+    {
+        var clock = Stopwatch.StartNew();
         var snapshot = SnapshotLoader.Load(new DirectorySnapshotSource(folder)).Snapshot!;
         var session = new PlanningSession(snapshot, Policy.Default);
         var rows = snapshot.Inventory.Count;
-        var clock = Stopwatch.StartNew();
-        Report("load", clock, rows);
+        Report("load and context", clock, rows);
         var pass1 = session.WarehousePush();
         Report("pass 1", clock, rows);
         var within = pass1.Concat(session.Clusters.AsParallel().AsOrdered().SelectMany(c => session.StoreTransfersWithin(pass1, c))).ToList();

@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Running;
 
-if (args is ["probe", var folder])
+// probe DIR [RUNS]: the stages of one plan, RUNS times in one process (the first cold, the others warm).
+if (args is ["probe", var folder, ..] && args.Length <= 3)
 {
-    Rebalancing.Engine.Benchmarks.Probe.Stages(folder);
+    Rebalancing.Engine.Benchmarks.Probe.Stages(folder, args.Length == 3 ? int.Parse(args[2]) : 1);
     return;
 }
 

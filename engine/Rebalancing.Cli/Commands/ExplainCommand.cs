@@ -81,12 +81,14 @@ internal static class ExplainCommand
                 inputHash = summary.RootElement.TryGetProperty("input_hash", out var hash) ? hash.GetString() : null;
             }
 
-            // The input's hash (a pass over the whole snapshot) and the two plan files are independent reads: they run
-            // side by side, and nothing read is used unless the hash matches.
+            // The input's hash (a pass over the whole snapshot), the two plan files and the planning context the
+            // explanation reads are independent: the first three run on the pool while this thread builds the
+            // context, and nothing read is used unless the hash matches.
             var ownHash = Task.Run(() => DeterminismHash.OfInput(snapshot, policy));
             var known = snapshot.SkuIndex.TryGetValue(sku, out var skuIndex);
             var moves = known ? Task.Run(() => ReadMoves(folder, snapshot.Products[skuIndex].Style)) : null;
             var blocked = known ? Task.Run(() => ReadBlocked(folder, sku)) : null;
+            var context = known ? SkuExplainer.ContextFor(snapshot, policy) : null;
             if (inputHash != ownHash.GetAwaiter().GetResult())
             {
                 errors.WriteLine($"error: the plan in '{folder}' was not made from this snapshot and policy (its input_hash differs); plan again or explain without --plan");
@@ -99,7 +101,7 @@ internal static class ExplainCommand
             }
 
             // GetResult rethrows a read's own exception, which the handler below reports.
-            explanation = SkuExplainer.Explain(snapshot, policy, moves!.GetAwaiter().GetResult(), blocked!.GetAwaiter().GetResult(), sku, node);
+            explanation = SkuExplainer.Explain(context!, moves!.GetAwaiter().GetResult(), blocked!.GetAwaiter().GetResult(), sku, node);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException)

@@ -37,6 +37,40 @@ public static class SkuExplainer
         ArgumentNullException.ThrowIfNull(moves);
         ArgumentNullException.ThrowIfNull(blocked);
         ArgumentNullException.ThrowIfNull(sku);
+
+        // An unknown SKU is answered before the context is built.
+        return snapshot.SkuIndex.ContainsKey(sku) ? Explain(ContextFor(snapshot, policy), moves, blocked, sku, nodeId) : null;
+    }
+
+    /// <summary>
+    /// The planning context of a snapshot and policy, which every explanation of their plan reads: built on its own
+    /// so a caller can build it while it reads the plan's rows.
+    /// </summary>
+    /// <param name="snapshot">The snapshot the plan was made from.</param>
+    /// <param name="policy">The policy it was made with.</param>
+    /// <returns>The context, for <see cref="Explain(ExplanationContext, IEnumerable{PlanMove}, IEnumerable{BlockedRow}, string, string?)"/>.</returns>
+    public static ExplanationContext ContextFor(Snapshot snapshot, Policies.Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        return new ExplanationContext(new PlanContext(snapshot, policy));
+    }
+
+    /// <summary>Explains a plan given by its rows, as the overload with a snapshot and policy does, in a context built before.</summary>
+    /// <param name="explanationContext">The context of the snapshot and policy the plan was made from (<see cref="ContextFor"/>).</param>
+    /// <param name="moves">The plan's moves: every move of the SKU's style is needed (others are ignored).</param>
+    /// <param name="blocked">The plan's untouched rows: those of the SKU are needed (others are ignored).</param>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="nodeId">A node to restrict the view to, or <see langword="null"/>.</param>
+    /// <returns>The explanation, or <see langword="null"/> when the snapshot has no such SKU.</returns>
+    public static SkuExplanation? Explain(ExplanationContext explanationContext, IEnumerable<PlanMove> moves, IEnumerable<BlockedRow> blocked, string sku, string? nodeId = null)
+    {
+        ArgumentNullException.ThrowIfNull(explanationContext);
+        ArgumentNullException.ThrowIfNull(moves);
+        ArgumentNullException.ThrowIfNull(blocked);
+        ArgumentNullException.ThrowIfNull(sku);
+        var context = explanationContext.Context;
+        var snapshot = context.Snapshot;
         if (!snapshot.SkuIndex.TryGetValue(sku, out var skuIndex))
         {
             return null;
@@ -44,7 +78,6 @@ public static class SkuExplainer
 
         var style = snapshot.Products[skuIndex].Style;
         var styleMoves = moves.Where(m => m.Style == style).ToList();
-        var context = new PlanContext(snapshot, policy);
         var before = new PlanState(context);
         var after = new PlanState(context);
         foreach (var move in styleMoves)

@@ -71,6 +71,25 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Explain_UnknownSkuFromThePlanFolder_ExitsTwoWithAMessage()
+    {
+        var folder = Directory.CreateTempSubdirectory("explain-").FullName;
+        try
+        {
+            Assert.Equal(0, PlanCommand.Run(Snapshot, null, folder, quiet: true, TextWriter.Null, TextWriter.Null));
+            var errors = new StringWriter();
+
+            Assert.Equal(2, ExplainCommand.Run(Snapshot, null, "NOPE", null, TextWriter.Null, errors, folder));
+
+            Assert.Contains("no SKU 'NOPE'", errors.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Explain_FromAPlanFolderOfAnotherPolicy_ExitsTwoAndSaysSo()
     {
         var folder = Directory.CreateTempSubdirectory("explain-").FullName;

@@ -45,6 +45,7 @@ internal sealed class Progress : IProgress<PlanStage>
             PlanStage.StoreTransfersWithin => ("pass 2 within clusters", "pass2_within"),
             PlanStage.StoreTransfersAcross => ("pass 2 across clusters", "pass2_across"),
             PlanStage.Consolidation => ("pass 3 (consolidation)", "pass3"),
+            PlanStage.Attribution => ("move rows and their rule checks", "attribution"),
             _ => ("reasons, bound and hash", "assembly"),
         };
         Write(name, key, stageClock.Elapsed);

@@ -28,7 +28,7 @@ internal static partial class PlanAssembler
     // Hot loops are compiled optimised at first call: a command-line run assembles once, and tier-0 code would
     // run most of it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Plan Assemble(PlanState state, InputWork? inputWork = null, bool parallel = false)
+    public static Plan Assemble(PlanState state, InputWork? inputWork = null, bool parallel = false, IProgress<PlanStage>? progress = null)
     {
         var context = state.Context;
         var initial = new PlanState(context);
@@ -82,6 +82,7 @@ internal static partial class PlanAssembler
             planMoves.Add(ToPlanMove(state, initial, moves[order[i]], ids[order[i]], gpCents[i], freightCents[i]));
         }
 
+        progress?.Report(PlanStage.Attribution);
         var blocked = ReasonClassifier.Classify(state, parallel);
         return new Plan(
             context.Snapshot,

@@ -15,6 +15,9 @@ public enum PlanStage
     /// <summary>Pass 3, sweep and consolidate.</summary>
     Consolidation,
 
-    /// <summary>Valuation, attribution, reasons, the bound and the hash.</summary>
+    /// <summary>The move rows: each move's written gain and freight, and the drops that keep the plan rules on them.</summary>
+    Attribution,
+
+    /// <summary>The reason of every untouched row, the KPIs, the bound and the hash: the plan is complete.</summary>
     Assembly,
 }

@@ -132,7 +132,7 @@ public sealed class PlanningSession
         progress?.Report(PlanStage.StoreTransfersAcross);
         var afterPass3 = Rebuild(Stages.Consolidate(afterPass2).Moves);
         progress?.Report(PlanStage.Consolidation);
-        var plan = PlanAssembler.Assemble(afterPass3, inputWork is null ? PlanAssembler.InputWork.For(context) : inputWork.GetAwaiter().GetResult(), parallel);
+        var plan = PlanAssembler.Assemble(afterPass3, inputWork is null ? PlanAssembler.InputWork.For(context) : inputWork.GetAwaiter().GetResult(), parallel, progress);
         progress?.Report(PlanStage.Assembly);
         return plan;
     }

@@ -37,7 +37,7 @@ internal static class PlanCommand
             }
 
             progress.StartStages();
-            var plan = Planner.Create(input.Snapshot, input.Policy, progress);
+            var plan = Planner.Create(input.Snapshot, input.Policy, MemoryBetweenStages.For(input.Snapshot.Inventory.Count, progress));
 
             var elapsed = clock.ElapsedMilliseconds;
             PlanFiles.Write(outDirectory, plan, elapsed, progress);

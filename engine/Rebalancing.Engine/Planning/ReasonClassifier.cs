@@ -247,16 +247,7 @@ internal static class ReasonClassifier
         private readonly Dictionary<DetailKey, string> texts = [];
 
         /// <summary>The text for <paramref name="key"/>, formatted from the key alone the first time.</summary>
-        public string Get(DetailKey key, Func<DetailKey, string> format)
-        {
-            if (!texts.TryGetValue(key, out var text))
-            {
-                text = format(key);
-                texts.Add(key, text);
-            }
-
-            return text;
-        }
+        public string Get(DetailKey key, Func<DetailKey, string> format) => Get(key, format, static (k, f) => f(k));
 
         /// <summary>The text for <paramref name="key"/>, formatted from the key and <paramref name="names"/> the first time (names the key decides).</summary>
         public string Get<TNames>(DetailKey key, TNames names, Func<DetailKey, TNames, string> format)

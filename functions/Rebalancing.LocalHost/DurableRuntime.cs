@@ -106,7 +106,8 @@ internal sealed class TaskHubSidecar(string address, TaskHubBackend backend, str
     {
         var service = await CreateServiceAsync().ConfigureAwait(false);
         Service = service;
-        host = Host.CreateDefaultBuilder()
+        // A bare host: the sidecar reads no settings files (so it watches none and holds no inotify instance).
+        host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders().Services.AddSingleton(loggers))
             .ConfigureWebHostDefaults(web =>
             {

@@ -2,7 +2,9 @@ using Rebalancing.LocalHost;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // The local host reads its settings once, at start: watching appsettings.json would cost an inotify instance per
+    // host, and Linux allows 128 per user (test runs and CI machines start dozens of hosts).
+    var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
     builder.AddLocalHost();
     var app = builder.Build();
     StartupFailure.ValidateSettings(app.Services);

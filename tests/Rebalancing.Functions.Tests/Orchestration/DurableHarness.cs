@@ -47,7 +47,10 @@ internal sealed class DurableHarness : IAsyncDisposable
     public static async Task<DurableHarness> StartAsync(Func<IBlobContainer, IBlobContainer>? runFiles = null)
     {
         var dataDir = Emulators.NewTempDirectory("rebalancing-durable");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        // No settings-file watcher: each would hold one of the 128 inotify instances Linux allows a user.
+        var hostSettings = new ConfigurationManager();
+        hostSettings.AddInMemoryCollection(new Dictionary<string, string?> { ["hostBuilder:reloadConfigOnChange"] = "false" });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", Configuration = hostSettings });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Rebalancing:DataDir"] = dataDir,

@@ -5,16 +5,5 @@ namespace Rebalancing.Functions.Application;
 /// <summary>Id checks for route values (the storage rules, as a boolean).</summary>
 internal static class Ids
 {
-    public static bool IsValid(string? value)
-    {
-        try
-        {
-            StorageIds.Check(value, nameof(value));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    public static bool IsValid(string? value) => StorageIds.IsValid(value);
 }

@@ -75,14 +75,30 @@ internal sealed class SnapshotIngestion(ISnapshotStore snapshots, IEventSink eve
             [NetworkGenerator.FreightFile] = snapshot.Freight.Length,
             [NetworkGenerator.RecentMovesFile] = snapshot.RecentMoves.Length,
         };
-        var stored = await snapshots.PutAsync(new SnapshotPut(orgId, rows, snapshot.Header.AsOf, contents!.ContentHash), bundle, cancellationToken).ConfigureAwait(false);
+        // The caller's snapshot_id names the snapshot when it can; otherwise its content hash does, and a warning says why.
+        List<SnapshotError> warnings = [.. contents!.Warnings, .. load.Warnings.Select(p => new SnapshotError(p.File, p.Line, p.Message))];
+        var callerId = string.IsNullOrEmpty(snapshot.Header.SnapshotId) ? null : snapshot.Header.SnapshotId;
+        if (callerId is not null && !StorageIds.IsValid(callerId))
+        {
+            warnings.Add(new SnapshotError(SnapshotFiles.Header, null,
+                $"snapshot_id '{callerId}' cannot name a stored snapshot (at most {StorageIds.MaxLength} letters, digits, '-', '_', '.' or ':'); its content hash names it"));
+            callerId = null;
+        }
+
+        var stored = await snapshots.PutAsync(new SnapshotPut(orgId, rows, snapshot.Header.AsOf, contents.ContentHash, callerId), bundle, cancellationToken).ConfigureAwait(false);
+        if (stored.CallerIdTaken)
+        {
+            warnings.Add(new SnapshotError(SnapshotFiles.Header, null,
+                $"snapshot_id '{callerId}' already names other content of org '{orgId}' (or is reserved); this snapshot is named by its content hash"));
+        }
+
         if (stored.Created)
         {
             var m = stored.Metadata;
             await PublishAsync($"snapshot:{orgId}:{m.SnapshotId}", SnapshotEventTypes.Ingested, new { orgId, m.SnapshotId, m.ContentHash, m.Rows }, cancellationToken).ConfigureAwait(false);
         }
 
-        return new(stored, [], null) { Warnings = [.. contents.Warnings, .. load.Warnings.Select(p => new SnapshotError(p.File, p.Line, p.Message))] };
+        return new(stored, [], null) { Warnings = warnings };
     }
 
     /// <summary>The zip's entries (refused paths, ignored files, the content hash), then the engine's load of it.</summary>

@@ -8,8 +8,10 @@ namespace Rebalancing.Functions.Storage;
 internal interface ISnapshotStore
 {
     /// <summary>
-    /// Stores <paramref name="bundle"/> unless the org already holds the same content, in which case
-    /// nothing is written and the existing metadata comes back with <see cref="SnapshotPutResult.Created"/> false.
+    /// Stores <paramref name="bundle"/> under the caller's id, or its content hash when it has none, unless the org
+    /// already holds the same content under that id: then nothing is written and the existing metadata comes back
+    /// with <see cref="SnapshotPutResult.Created"/> false. A caller's id that names other content (or is reserved) is
+    /// not used: the content hash names the snapshot and <see cref="SnapshotPutResult.CallerIdTaken"/> says so.
     /// Stored content is never overwritten.
     /// </summary>
     Task<SnapshotPutResult> PutAsync(SnapshotPut snapshot, ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken);

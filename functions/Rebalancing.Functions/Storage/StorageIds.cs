@@ -8,10 +8,13 @@ internal static class StorageIds
 {
     public const int MaxLength = 200;
 
+    public static bool IsValid(string? value) =>
+        !string.IsNullOrEmpty(value) && value.Length <= MaxLength && value is not ("." or "..") && value.All(IsAllowed);
+
     public static string Check(string? value, string paramName)
     {
         ArgumentException.ThrowIfNullOrEmpty(value, paramName);
-        if (value.Length > MaxLength || value is "." or ".." || !value.All(IsAllowed))
+        if (!IsValid(value))
         {
             throw new ArgumentException($"'{value}' is not a valid id: use at most {MaxLength} letters, digits, '-', '_', '.' or ':'.", paramName);
         }

@@ -218,7 +218,7 @@ public sealed class RebalancesApiTests : IDisposable
         Assert.Equal(runId, run.GetProperty("runId").GetString());
         Assert.Equal("AwaitingApproval", run.GetProperty("status").GetString());
         Assert.Equal("acme", run.GetProperty("orgId").GetString());
-        Assert.Equal(64, run.GetProperty("snapshotId").GetString()!.Length);
+        Assert.Equal("synthetic-s8-k60-seed1", run.GetProperty("snapshotId").GetString()); // the snapshot_id of its snapshot.json
         Assert.True(run.GetProperty("summary").GetProperty("moves").GetInt32() > 0);
         Assert.Equal(64, run.GetProperty("determinismHash").GetString()!.Length);
         Assert.NotEmpty(run.GetProperty("clusters").EnumerateArray());

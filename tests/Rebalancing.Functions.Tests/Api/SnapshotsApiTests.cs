@@ -127,6 +127,57 @@ public sealed class SnapshotsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Upload_ASnapshotWithASnapshotId_IsNamedByIt()
+    {
+        using var client = app.Client();
+
+        using var response = await client.PostAsync(Relative("/api/orgs/acme/snapshots"), Zip(WithSnapshotId(FunctionApp.SmallSnapshot("acme"), "week-48")));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await Json.ReadAsync(response);
+        Assert.Equal("week-48", body.GetProperty("snapshotId").GetString());
+        Assert.Equal(64, body.GetProperty("contentHash").GetString()!.Length);
+        Assert.Empty(body.GetProperty("warnings").EnumerateArray());
+        Assert.EndsWith("/api/orgs/acme/snapshots/week-48", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        using var get = await client.GetAsync(Relative("/api/orgs/acme/snapshots/week-48"));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(body.GetProperty("contentHash").GetString(), (await Json.ReadAsync(get)).GetProperty("contentHash").GetString());
+    }
+
+    [Fact]
+    public async Task Upload_OtherContentUnderATakenSnapshotId_IsNamedByItsContentHash_WithAWarning_AndTheFirstKeepsTheId()
+    {
+        using var client = app.Client();
+        using var first = await client.PostAsync(Relative("/api/orgs/acme/snapshots"), Zip(WithSnapshotId(FunctionApp.SmallSnapshot("acme", seed: 1), "week-48")));
+        var firstHash = (await Json.ReadAsync(first)).GetProperty("contentHash").GetString();
+
+        using var second = await client.PostAsync(Relative("/api/orgs/acme/snapshots"), Zip(WithSnapshotId(FunctionApp.SmallSnapshot("acme", seed: 2), "week-48")));
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        var body = await Json.ReadAsync(second);
+        Assert.Equal(body.GetProperty("contentHash").GetString(), body.GetProperty("snapshotId").GetString());
+        var warning = Assert.Single(body.GetProperty("warnings").EnumerateArray());
+        Assert.Equal("snapshot.json", warning.GetProperty("file").GetString());
+        Assert.Contains("'week-48' already names other content", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+        using var get = await client.GetAsync(Relative("/api/orgs/acme/snapshots/week-48"));
+        Assert.Equal(firstHash, (await Json.ReadAsync(get)).GetProperty("contentHash").GetString());
+    }
+
+    [Fact]
+    public async Task Upload_ASnapshotIdThatCannotBeAStorageId_IsNamedByTheContentHash_WithAWarning()
+    {
+        using var client = app.Client();
+
+        using var response = await client.PostAsync(Relative("/api/orgs/acme/snapshots"), Zip(WithSnapshotId(FunctionApp.SmallSnapshot("acme"), "week 48/north")));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await Json.ReadAsync(response);
+        Assert.Equal(body.GetProperty("contentHash").GetString(), body.GetProperty("snapshotId").GetString());
+        var warning = Assert.Single(body.GetProperty("warnings").EnumerateArray());
+        Assert.Contains("'week 48/north' cannot name a stored snapshot", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Upload_ASnapshotWithABadRow_Answers400WithFileLineMessage_AndKeepsItUnderRejected()
     {
         using var client = app.Client();
@@ -297,6 +348,14 @@ public sealed class SnapshotsApiTests : IDisposable
         });
 
     /// <summary>The bundle with one file's text rewritten (the other entries as they were, in the same order).</summary>
+    private static byte[] WithSnapshotId(byte[] bundle, string snapshotId) =>
+        Edit(bundle, "snapshot.json", text =>
+        {
+            var header = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+            header["snapshot_id"] = snapshotId;
+            return header.ToJsonString();
+        });
+
     internal static byte[] Edit(byte[] bundle, string file, Func<string, string> edit) =>
         Rewrite(bundle, entries => [.. entries.Select(e => e.Name == file ? (e.Name, Encoding.UTF8.GetBytes(edit(Encoding.UTF8.GetString(e.Bytes)))) : e)]);
 

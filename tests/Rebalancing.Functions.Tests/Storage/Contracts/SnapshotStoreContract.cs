@@ -89,6 +89,76 @@ public abstract class SnapshotStoreContract : StorageContract
     }
 
     [Fact]
+    public async Task Put_WithACallerId_NamesTheSnapshotByIt_AndKeepsTheContentHashBeside()
+    {
+        var org = NewId("org");
+        var bytes = Bundle("week 48");
+
+        var result = await Store.PutAsync(Put(org) with { SnapshotId = "week-48" }, bytes, Ct);
+
+        Assert.True(result.Created);
+        Assert.False(result.CallerIdTaken);
+        Assert.Equal("week-48", result.Metadata.SnapshotId);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), result.Metadata.ContentHash);
+        Assert.Equal(bytes, await Store.GetBundleAsync(org, "week-48", Ct));
+        Assert.Equal("week-48", (await Store.GetMetadataAsync(org, "week-48", Ct))?.SnapshotId);
+        Assert.Null(await Store.GetMetadataAsync(org, result.Metadata.ContentHash, Ct));
+        Assert.Equal("week-48", (await Store.GetLatestAsync(org, Ct))?.SnapshotId);
+    }
+
+    [Fact]
+    public async Task Put_TheSameContentUnderItsCallerIdAgain_ReturnsTheStoredSnapshot()
+    {
+        var org = NewId("org");
+        var first = await Store.PutAsync(Put(org) with { SnapshotId = "week-48" }, Bundle("week 48"), Ct);
+        Time.Advance(TimeSpan.FromHours(1));
+
+        var again = await Store.PutAsync(Put(org) with { SnapshotId = "week-48" }, Bundle("week 48"), Ct);
+
+        Assert.False(again.Created);
+        Assert.False(again.CallerIdTaken);
+        Assert.Equal((first.Metadata.SnapshotId, first.Metadata.ContentHash, first.Metadata.StoredAt), (again.Metadata.SnapshotId, again.Metadata.ContentHash, again.Metadata.StoredAt));
+    }
+
+    [Fact]
+    public async Task Put_OtherContentUnderATakenCallerId_IsNamedByItsContentHash_AndLeavesTheFirstIntact()
+    {
+        var org = NewId("org");
+        await Store.PutAsync(Put(org) with { SnapshotId = "week-48" }, Bundle("first"), Ct);
+
+        var other = await Store.PutAsync(Put(org) with { SnapshotId = "week-48" }, Bundle("other"), Ct);
+        var otherAgain = await Store.PutAsync(Put(org) with { SnapshotId = "week-48" }, Bundle("other"), Ct);
+
+        Assert.True(other.Created);
+        Assert.True(other.CallerIdTaken);
+        Assert.Equal(other.Metadata.ContentHash, other.Metadata.SnapshotId);
+        Assert.Equal(Bundle("first"), await Store.GetBundleAsync(org, "week-48", Ct));
+        Assert.Equal(Bundle("other"), await Store.GetBundleAsync(org, other.Metadata.SnapshotId, Ct));
+        Assert.False(otherAgain.Created);
+        Assert.True(otherAgain.CallerIdTaken);
+        Assert.Equal((other.Metadata.SnapshotId, other.Metadata.StoredAt), (otherAgain.Metadata.SnapshotId, otherAgain.Metadata.StoredAt));
+    }
+
+    [Theory]
+    [InlineData("latest")]
+    [InlineData("LATEST")]
+    [InlineData("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]
+    public async Task Put_UnderTheLatestPointersNameOrAnotherContentsHash_IsNamedByItsOwnContentHash(string callerId)
+    {
+        var org = NewId("org");
+        var earlier = await Store.PutAsync(Put(org), Bundle("earlier"), Ct);
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var result = await Store.PutAsync(Put(org) with { SnapshotId = callerId }, Bundle("named " + callerId), Ct);
+
+        Assert.True(result.CallerIdTaken);
+        Assert.Equal(result.Metadata.ContentHash, result.Metadata.SnapshotId);
+        Assert.Null(await Store.GetMetadataAsync(org, callerId, Ct));
+        Assert.Equal(result.Metadata.SnapshotId, (await Store.GetLatestAsync(org, Ct))?.SnapshotId);
+        Assert.Equal(Bundle("earlier"), await Store.GetBundleAsync(org, earlier.Metadata.SnapshotId, Ct));
+    }
+
+    [Fact]
     public async Task Put_SameContentConcurrently_ExactlyOneCallCreatesIt()
     {
         var org = NewId("org");

@@ -125,14 +125,15 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
             return HtmlPage.Message(context, StatusCodes.Status400BadRequest, "Bad form", problem!).ToAction();
         }
 
-        if (await links.GetUseAsync(run!.RunId, claims!.Nonce, cancellationToken).ConfigureAwait(false) is not null)
+        if (await links.GetUseAsync(run!.RunId, claims!.Nonce, cancellationToken).ConfigureAwait(false) is { } used)
         {
+            await RaiseRecordedAsync(client, run.RunId, used, cancellationToken).ConfigureAwait(false);
             return AlreadyUsed(context);
         }
 
         var decision = new ApprovalDecision("approval-" + claims.Nonce, claims.ApproverId, form.Decision, form.Scope, claims.Elevated);
-        var raised = await runs.RaiseApprovalAsync(client, run.RunId, decision, cancellationToken).ConfigureAwait(false);
-        switch (raised.Outcome)
+        var check = await runs.CheckApprovalAsync(client, run.RunId, decision, cancellationToken).ConfigureAwait(false);
+        switch (check.Outcome)
         {
             case RaiseEventOutcome.Duplicate:
                 return AlreadyUsed(context);
@@ -142,15 +143,18 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
                 return HtmlPage.Message(context, StatusCodes.Status404NotFound, "Unknown link", "This approval link is not valid.").ToAction();
             case RaiseEventOutcome.Invalid:
                 // Nothing was raised and the link stays unused: the approver can go back and choose another scope.
-                return HtmlPage.Message(context, StatusCodes.Status400BadRequest, "Nothing to decide", raised.Problem ?? "The decision was not accepted.").ToAction();
+                return HtmlPage.Message(context, StatusCodes.Status400BadRequest, "Nothing to decide", check.Problem ?? "The decision was not accepted.").ToAction();
         }
 
-        var use = new LinkUse(claims.Nonce, claims.ApproverId, form.Decision == DecisionKind.Approve ? "approve" : "reject", form.DescribeScope(), form.Comment, time.GetUtcNow());
+        // The link is claimed before the decision is raised: of two posts at once, only the one that claims it
+        // raises, so the page that says "recorded" shows the decision the run takes.
+        var use = new LinkUse(claims.Nonce, claims.ApproverId, form.Decision == DecisionKind.Approve ? "approve" : "reject", form.DescribeScope(), form.Comment, time.GetUtcNow(), decision);
         if (!await links.RecordUseAsync(run.RunId, use, cancellationToken).ConfigureAwait(false))
         {
             return AlreadyUsed(context);
         }
 
+        await RebalanceRuns.RaiseCheckedApprovalAsync(client, run.RunId, decision, cancellationToken).ConfigureAwait(false);
         return HtmlPage.Render(context, StatusCodes.Status200OK, "Decision recorded", _ => ApprovalPage.Recorded(use, run)).ToAction();
     }
 
@@ -165,6 +169,19 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
         ArgumentNullException.ThrowIfNull(request);
         var (_, run, failure) = await OpenAsync(token, request.HttpContext, client, cancellationToken).ConfigureAwait(false);
         return (failure ?? await ReportFunctions.RenderAsync(request, run!, runs, cancellationToken).ConfigureAwait(false)).ToAction();
+    }
+
+    /// <summary>
+    /// Raises the decision of a used link again while the run still waits for it: a post that claimed the link and
+    /// failed before raising is completed by the next post (the orchestrator ignores an event id it has recorded).
+    /// </summary>
+    private async Task RaiseRecordedAsync(DurableTaskClient client, string runId, LinkUse used, CancellationToken cancellationToken)
+    {
+        if (used.Event is { } recorded
+            && (await runs.CheckApprovalAsync(client, runId, recorded, cancellationToken).ConfigureAwait(false)).Outcome == RaiseEventOutcome.Accepted)
+        {
+            await RebalanceRuns.RaiseCheckedApprovalAsync(client, runId, recorded, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static IActionResult AlreadyUsed(HttpContext context) =>

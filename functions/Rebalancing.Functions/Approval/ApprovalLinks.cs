@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rebalancing.Functions.Application;
+using Rebalancing.Functions.Rebalances;
 using Rebalancing.Functions.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,11 @@ namespace Rebalancing.Functions.Approval;
 internal sealed record IssuedLink(string ApproverId, string? Email, bool Elevated, string Nonce, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
 
 /// <summary>The record of a link's single use.</summary>
-internal sealed record LinkUse(string Nonce, string ApproverId, string Decision, string Scope, string? Comment, DateTimeOffset UsedAt);
+/// <param name="Event">
+/// The decision the use raises: recorded before it is raised, so a request that fails between the two is healed by
+/// the next post of the link (null in uses recorded before the event was kept).
+/// </param>
+internal sealed record LinkUse(string Nonce, string ApproverId, string Decision, string Scope, string? Comment, DateTimeOffset UsedAt, ApprovalDecision? Event = null);
 
 /// <summary>
 /// An approval request as the API lists it: metadata only. A link is a bearer credential (elevated links decide

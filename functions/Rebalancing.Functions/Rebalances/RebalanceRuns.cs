@@ -212,6 +212,22 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
     /// </summary>
     public async Task<RaiseEventResult> RaiseApprovalAsync(DurableTaskClient client, string runId, ApprovalDecision decision, CancellationToken cancellationToken)
     {
+        var check = await CheckApprovalAsync(client, runId, decision, cancellationToken).ConfigureAwait(false);
+        if (check.Outcome == RaiseEventOutcome.Accepted)
+        {
+            await RaiseCheckedApprovalAsync(client, runId, decision, cancellationToken).ConfigureAwait(false);
+        }
+
+        return check;
+    }
+
+    /// <summary>
+    /// What <see cref="RaiseApprovalAsync"/> would answer, raising nothing: <see cref="RaiseEventOutcome.Accepted"/>
+    /// when the decision may be raised. The approval page claims its link between the check and the raise, so only
+    /// the request that claims it raises a decision.
+    /// </summary>
+    public async Task<RaiseEventResult> CheckApprovalAsync(DurableTaskClient client, string runId, ApprovalDecision decision, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(decision);
         var run = await GetAsync(client, runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
@@ -239,8 +255,14 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
             }
         }
 
-        await client.RaiseEventAsync(runId, RebalanceOrchestrator.ApprovalEvent, decision, cancellationToken).ConfigureAwait(false);
         return new(RaiseEventOutcome.Accepted);
+    }
+
+    /// <summary>Raises a decision <see cref="CheckApprovalAsync"/> accepted (the orchestrator ignores an event id it has recorded).</summary>
+    public static Task RaiseCheckedApprovalAsync(DurableTaskClient client, string runId, ApprovalDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.RaiseEventAsync(runId, RebalanceOrchestrator.ApprovalEvent, decision, cancellationToken);
     }
 
     public async Task<RaiseEventResult> CancelAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken)

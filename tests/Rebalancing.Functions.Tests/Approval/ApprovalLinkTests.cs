@@ -309,20 +309,41 @@ public sealed partial class ApprovalLinkTests : IDisposable
     }
 
     [Fact]
-    public async Task TwoConcurrentPosts_OfOneLink_RecordExactlyOneDecision()
+    public async Task TwoConcurrentPosts_OfOneLink_RecordExactlyOneDecision_TheOneThePageShows()
     {
-        var (_, url) = await ProposedWithLinkAsync(elevated: true);
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
         using var one = app.Anonymous();
         using var two = app.Anonymous();
         var field = await FormFieldAsync(one, url);
 
         var answers = await Task.WhenAll(PostAsync(one, url, field, "approve"), PostAsync(two, url, field, "reject"));
+        var run = await app.WaitForAsync(runId, s => s.IsFinished());
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var shown = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).Content.ReadAsStringAsync();
+        Assert.Equal(run.Status == RunStatus.Applied ? "approve" : "reject", shown.Contains("recorded <b>approve</b>", StringComparison.Ordinal) ? "approve" : "reject");
         foreach (var answer in answers)
         {
             answer.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Post_OfALinkWhoseUseWasRecordedButNeverRaised_RaisesTheRecordedDecision_AndAnswers409()
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        using var browser = app.Anonymous();
+        var field = await FormFieldAsync(browser, url);
+        // A post that claimed the link, then failed before raising its decision.
+        app.Get<ApprovalTokens>().Read(url.OriginalString.Split('/')[^1], out var claims);
+        var rejected = new ApprovalDecision("approval-" + claims!.Nonce, claims.ApproverId, DecisionKind.Reject, ApprovalScope.All, claims.Elevated);
+        Assert.True(await app.Get<ApprovalLinks>().RecordUseAsync(runId, new LinkUse(claims.Nonce, claims.ApproverId, "reject", "the whole plan", null, DateTimeOffset.UnixEpoch, rejected), CancellationToken.None));
+
+        using var post = await PostAsync(browser, url, field, "approve");
+        var run = await app.WaitForAsync(runId, s => s.IsFinished());
+
+        Assert.Equal(HttpStatusCode.Conflict, post.StatusCode);
+        Assert.Equal(RunStatus.Rejected, run.Status);
     }
 
     public void Dispose() => app.Dispose();

@@ -53,15 +53,20 @@ internal static class RequestBodies
     public static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
+        return request.ContentLength > limit ? null : await ReadAtMostAsync(request.Body, limit, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Reads a stream to its end; null as soon as it holds more than <paramref name="limit"/> bytes. A declared length
+    /// is only a hint: a chunked body has none, so the count is what stops it.
+    /// </summary>
+    public static async Task<byte[]?> ReadAtMostAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + read > limit)
             {

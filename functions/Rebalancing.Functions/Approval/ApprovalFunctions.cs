@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Rebalancing.Functions.Application;
@@ -108,12 +109,21 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
             return failure.ToAction();
         }
 
-        if (!request.HasFormContentType || request.ContentLength > RequestBodies.MaxJsonBytes)
+        if (!request.HasFormContentType)
         {
             return HtmlPage.Message(context, StatusCodes.Status400BadRequest, "Bad form", "Post the approval form (application/x-www-form-urlencoded).").ToAction();
         }
 
-        var posted = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        // Read within the limit first (a chunked body declares no length), then parse.
+        var body = await RequestBodies.ReadAsync(request, RequestBodies.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return HtmlPage.Message(context, StatusCodes.Status413PayloadTooLarge, "Form too large", "The approval form is a few fields; this body is over 1 MB.").ToAction();
+        }
+
+        using var bodyStream = new MemoryStream(body, writable: false);
+        using var reader = new FormReader(bodyStream);
+        var posted = new FormCollection(await reader.ReadFormAsync(cancellationToken).ConfigureAwait(false));
         if (!tokens.IsFormField(claims!, posted[ApprovalForm.AntiForgeryField].ToString()))
         {
             return HtmlPage.Message(context, StatusCodes.Status403Forbidden, "Form not accepted", "Open the link and use the form on its page to record a decision.").ToAction();

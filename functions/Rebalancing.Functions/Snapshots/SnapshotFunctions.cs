@@ -211,14 +211,26 @@ internal sealed partial class SnapshotFunctions(
     private async Task<byte[]> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         using var client = http.CreateClient(HttpClientName);
+        return await FetchAsync(client, url, MaxBundleBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bundle at <paramref name="url"/>: at most <paramref name="limit"/> bytes, whether or not the server declares a length.</summary>
+    internal static async Task<byte[]> FetchAsync(HttpClient client, Uri url, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
         using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        if (response.Content.Headers.ContentLength > MaxBundleBytes)
+        var tooLarge = $"The bundle at {url} is larger than {limit} bytes.";
+        if (response.Content.Headers.ContentLength > limit)
         {
-            throw new InvalidDataException("The bundle is too large.");
+            throw new InvalidDataException(tooLarge);
         }
 
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            return await RequestBodies.ReadAtMostAsync(body, limit, cancellationToken).ConfigureAwait(false) ?? throw new InvalidDataException(tooLarge);
+        }
     }
 
     internal sealed record SnapshotCreated(string SnapshotId, string ContentHash, IReadOnlyDictionary<string, long> Rows, IReadOnlyList<SnapshotError> Warnings);

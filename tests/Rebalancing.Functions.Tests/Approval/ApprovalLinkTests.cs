@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Rebalancing.Functions.Approval;
@@ -199,6 +200,24 @@ public sealed partial class ApprovalLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_AChunkedFormOver1MB_Answers413_AndTheLinkStaysUnused()
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        using var browser = app.Anonymous();
+        var field = await FormFieldAsync(browser, url);
+        var form = Encoding.ASCII.GetBytes($"decision=approve&{ApprovalForm.AntiForgeryField}={Uri.EscapeDataString(field)}&comment=" + new string('x', 1024 * 1024));
+        // A stream of unknown length: the request declares no Content-Length.
+        using var content = new StreamContent(new NonSeekableStream(form));
+        content.Headers.ContentType = new("application/x-www-form-urlencoded");
+
+        using var post = await browser.PostAsync(url, content);
+
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, post.StatusCode);
+        Assert.Null(await UsedAtAsync(runId, "ann"));
+    }
+
+    [Fact]
     public async Task Post_WithABadDecision_Answers400()
     {
         var (_, url) = await ProposedWithLinkAsync(elevated: true);
@@ -389,6 +408,14 @@ public sealed partial class ApprovalLinkTests : IDisposable
 
         fields.AddRange(extra.Select(e => new KeyValuePair<string, string>(e.Name, e.Value)));
         return browser.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>A read-only stream that cannot tell its length (as a chunked upload).</summary>
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
     }
 
     [GeneratedRegex("name=\"__af\" value=\"([^\"]+)\"")]

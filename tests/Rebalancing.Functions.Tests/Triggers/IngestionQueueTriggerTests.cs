@@ -54,6 +54,20 @@ public sealed class IngestionQueueTriggerTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetch_ABodyOverTheLimitWithoutADeclaredLength_IsRefused_AndOneWithinIsRead()
+    {
+        // HttpListener sends a body without a set length chunked: only counting the bytes can stop it.
+        files.Respond = request => (200, new byte[request.Path.Contains("big", StringComparison.Ordinal) ? 4097 : 4096]);
+        using var client = new HttpClient();
+
+        var within = await SnapshotFunctions.FetchAsync(client, files.Url("snapshots/small.zip"), 4096, CancellationToken.None);
+        var over = await Assert.ThrowsAsync<InvalidDataException>(() => SnapshotFunctions.FetchAsync(client, files.Url("snapshots/big.zip"), 4096, CancellationToken.None));
+
+        Assert.Equal(4096, within.Length);
+        Assert.Contains("larger than 4096 bytes", over.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IngestSnapshot_AnInvalidSnapshot_IsKeptUnderRejectedWithAnEvent_AndTheMessageIsDone()
     {
         Drop("bad.zip", SnapshotsApiTests.Corrupt(FunctionApp.SmallSnapshot("acme"), "inventory.csv", 2));

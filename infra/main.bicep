@@ -51,6 +51,22 @@ param pickupSchedule string = '0 */5 * * * *'
 @description('Sender address of notification emails; empty for rebalancing@{app host name}.')
 param notificationsFrom string = ''
 
+@description('SMTP server for approval emails; empty for none (emails are then .eml files on an instance\'s disk, which nobody reads: set one in production).')
+param smtpHost string = ''
+
+@description('SMTP port (587: submission with STARTTLS).')
+param smtpPort int = 587
+
+@description('Whether to use TLS (STARTTLS) with the SMTP server.')
+param smtpEnableSsl bool = true
+
+@description('SMTP user name; empty to send without authentication.')
+param smtpUser string = ''
+
+@secure()
+@description('SMTP password; empty for none. Stored in Key Vault.')
+param smtpPassword string = ''
+
 @description('Flex Consumption instance memory (MB).')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -81,6 +97,11 @@ module resources 'resources.bicep' = {
     scheduleEnabled: scheduleEnabled
     pickupSchedule: pickupSchedule
     notificationsFrom: notificationsFrom
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpEnableSsl: smtpEnableSsl
+    smtpUser: smtpUser
+    smtpPassword: smtpPassword
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

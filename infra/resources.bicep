@@ -40,6 +40,22 @@ param pickupSchedule string = '0 */5 * * * *'
 @description('Sender address of notification emails (Rebalancing__Notifications__From); empty for rebalancing@{app host name}.')
 param notificationsFrom string = ''
 
+@description('SMTP server for approval emails (Rebalancing__Notifications__SmtpHost); empty for none (emails are then .eml files on an instance\'s disk, which nobody reads: set one in production).')
+param smtpHost string = ''
+
+@description('SMTP port (587: submission with STARTTLS).')
+param smtpPort int = 587
+
+@description('Whether to use TLS (STARTTLS) with the SMTP server.')
+param smtpEnableSsl bool = true
+
+@description('SMTP user name; empty to send without authentication.')
+param smtpUser string = ''
+
+@secure()
+@description('SMTP password; empty for none. Stored in Key Vault.')
+param smtpPassword string = ''
+
 @description('Flex Consumption instance memory (MB).')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -122,6 +138,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     approvalSigningKey: approvalSigningKey
     teamsWebhookUrl: teamsWebhookUrl
+    smtpPassword: smtpPassword
     appIdentityName: identity.name
     userPrincipalId: principalId
   }
@@ -153,6 +170,11 @@ module functionApp 'modules/functionapp.bicep' = {
     scheduleEnabled: scheduleEnabled
     pickupSchedule: pickupSchedule
     notificationsFrom: notificationsFrom
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpEnableSsl: smtpEnableSsl
+    smtpUser: smtpUser
+    smtpSignInReference: empty(smtpPassword) ? '' : keyVault.outputs.smtpSignInReference
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

@@ -61,6 +61,21 @@ param approvalSigningKeyReference string
 @description('Key Vault reference of the Teams webhook URL, or empty when there is none.')
 param teamsWebhookReference string
 
+@description('SMTP server of approval emails; empty for none.')
+param smtpHost string
+
+@description('SMTP port.')
+param smtpPort int
+
+@description('Whether to use TLS (STARTTLS) with the SMTP server.')
+param smtpEnableSsl bool
+
+@description('SMTP user name; empty for none.')
+param smtpUser string
+
+@description('Key Vault reference of the SMTP password, or empty when there is none.')
+param smtpSignInReference string
+
 @description('NCRONTAB (6 fields, UTC) of scheduled runs.')
 param schedule string
 
@@ -172,6 +187,11 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Rebalancing__Notifications__From: empty(notificationsFrom)
       ? 'rebalancing@${app.properties.defaultHostName}'
       : notificationsFrom
+    Rebalancing__Notifications__SmtpHost: smtpHost
+    Rebalancing__Notifications__SmtpPort: string(smtpPort)
+    Rebalancing__Notifications__SmtpEnableSsl: smtpEnableSsl ? 'true' : 'false'
+    Rebalancing__Notifications__SmtpUser: smtpUser
+    Rebalancing__Notifications__SmtpPassword: smtpSignInReference
   }
 }
 

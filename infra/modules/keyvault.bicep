@@ -1,6 +1,7 @@
-// Key Vault (RBAC mode) for the app's secrets: the approval-link signing key, and the Teams webhook URL when one
-// is given (a webhook URL lets anyone post to the channel, so it is a credential). The app reads them through Key
-// Vault references resolved with its user-assigned identity, which may read these two secrets and nothing else.
+// Key Vault (RBAC mode) for the app's secrets: the approval-link signing key, the Teams webhook URL when one is
+// given (a webhook URL lets anyone post to the channel, so it is a credential) and the SMTP password when one is
+// given. The app reads them through Key Vault references resolved with its user-assigned identity, which may read
+// these secrets and nothing else.
 
 @description('Name of the key vault (3-24 letters, digits and hyphens).')
 @minLength(3)
@@ -21,7 +22,11 @@ param approvalSigningKey string
 @description('Teams incoming-webhook URL; empty for none (no secret is written).')
 param teamsWebhookUrl string
 
-@description('Name of the function app\'s user-assigned identity (gets Key Vault Secrets User on the two secrets).')
+@secure()
+@description('SMTP password; empty for none (no secret is written).')
+param smtpPassword string
+
+@description('Name of the function app\'s user-assigned identity (gets Key Vault Secrets User on each secret).')
 param appIdentityName string
 
 @description('Object id of the deploying user or principal; empty for none. Gets Key Vault Secrets User on the vault, so that azd can read the current signing key back (and keep it) on the next provision.')
@@ -68,6 +73,15 @@ resource teamsWebhook 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (!empt
   }
 }
 
+resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (!empty(smtpPassword)) {
+  parent: vault
+  name: 'smtp-password'
+  properties: {
+    value: smtpPassword
+    contentType: 'text/plain'
+  }
+}
+
 resource appReadsSigningKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(signingKey.id, appIdentity.id, secretsUser)
   scope: signingKey
@@ -81,6 +95,16 @@ resource appReadsSigningKey 'Microsoft.Authorization/roleAssignments@2022-04-01'
 resource appReadsTeamsWebhook 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(teamsWebhookUrl)) {
   name: guid(vault.id, 'teams-webhook-url', appIdentity.id, secretsUser)
   scope: teamsWebhook
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUser)
+    principalId: appIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appReadsSmtpPassword 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(smtpPassword)) {
+  name: guid(vault.id, 'smtp-password', appIdentity.id, secretsUser)
+  scope: smtpPasswordSecret
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUser)
     principalId: appIdentity.properties.principalId
@@ -102,3 +126,6 @@ output name string = vault.name
 output signingKeyReference string = '@Microsoft.KeyVault(SecretUri=${signingKey.properties.secretUri})'
 // The secret exists only when a webhook URL was given; the caller decides whether to use this reference.
 output teamsWebhookReference string = '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/teams-webhook-url)'
+// The SMTP password's reference (named so the linter does not take the reference for the password). The secret
+// exists only when a password was given; the caller decides whether to use this reference.
+output smtpSignInReference string = '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/smtp-password)'

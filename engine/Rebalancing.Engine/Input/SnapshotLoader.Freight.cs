@@ -8,7 +8,7 @@ public static partial class SnapshotLoader
     private static readonly string[] FreightColumns =
         ["cost_per_unit", "from_node", "to_node", "from_cluster", "to_cluster", "cost_per_shipment", "transit_days"];
 
-    private static ImmutableArray<FreightRate>? ReadFreight(ISnapshotSource source, List<InputProblem> sink, NodeSet? nodes)
+    private static ImmutableArray<FreightRate>? ReadFreight(ISnapshotSource source, List<InputProblem> sink, NodeSet? nodes, HashSet<string>? nodeIds)
     {
         var problems = new FileProblems(SnapshotFiles.Freight, sink);
         using var file = CsvFile.Open(source, problems, FreightColumns, requiredCount: 1, optionalFile: true);
@@ -45,16 +45,16 @@ public static partial class SnapshotLoader
                 problems.Error(file.Line, "a cluster route needs both from_cluster and to_cluster");
             }
 
+            foreach (var (id, column) in new[] { (fromNode, "from_node"), (toNode, "to_node") })
+            {
+                if (id is not null && !IsDeclared(nodeIds, id))
+                {
+                    problems.Error(file.Line, $"{column}: unknown node '{id}'");
+                }
+            }
+
             if (nodes is not null)
             {
-                foreach (var (id, column) in new[] { (fromNode, "from_node"), (toNode, "to_node") })
-                {
-                    if (id is not null && !nodes.Index.ContainsKey(id))
-                    {
-                        problems.Error(file.Line, $"{column}: unknown node '{id}'");
-                    }
-                }
-
                 foreach (var (cluster, column) in new[] { (fromCluster, "from_cluster"), (toCluster, "to_cluster") })
                 {
                     if (cluster is not null && !nodes.Clusters.Contains(cluster))

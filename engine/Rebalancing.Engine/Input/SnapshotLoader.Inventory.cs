@@ -7,7 +7,7 @@ public static partial class SnapshotLoader
     private static readonly string[] InventoryColumns =
         ["node_id", "sku", "on_hand", "sales_4w", "in_transit", "reserved", "weekly_demand"];
 
-    private static InventoryTable? ReadInventory(ISnapshotSource source, List<InputProblem> sink, NodeSet? nodes, ProductSet? products)
+    private static InventoryTable? ReadInventory(ISnapshotSource source, List<InputProblem> sink, NodeSet? nodes, ProductSet? products, HashSet<string>? nodeIds, HashSet<string>? skus)
     {
         var problems = new FileProblems(SnapshotFiles.Inventory, sink);
         using var file = CsvFile.Open(source, problems, InventoryColumns, requiredCount: 4);
@@ -21,6 +21,10 @@ public static partial class SnapshotLoader
         var nodeLookup = (nodes?.Index ?? new Dictionary<string, int>(StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>();
         var skuLookup = (products?.Index ?? new Dictionary<string, int>(StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>();
         var canResolve = nodes is not null && products is not null;
+
+        // Without a set (its file has errors), the ids it declares still tell an unknown reference.
+        var declaredNodes = (nodes is null ? nodeIds : null)?.GetAlternateLookup<ReadOnlySpan<char>>();
+        var declaredSkus = (products is null ? skus : null)?.GetAlternateLookup<ReadOnlySpan<char>>();
         var skuCount = products?.Products.Length ?? 0;
 
         var columns = new InventoryColumnsBuilder();
@@ -35,7 +39,7 @@ public static partial class SnapshotLoader
             {
                 problems.Error(file.Line, "node_id: a value is required");
             }
-            else if (nodes is not null && !nodeLookup.TryGetValue(nodeText, out node))
+            else if (nodes is not null ? !nodeLookup.TryGetValue(nodeText, out node) : declaredNodes is { } n && !n.Contains(nodeText))
             {
                 problems.Error(file.Line, $"node_id: unknown node '{nodeText.ToString()}'");
             }
@@ -44,7 +48,7 @@ public static partial class SnapshotLoader
             {
                 problems.Error(file.Line, "sku: a value is required");
             }
-            else if (products is not null && !skuLookup.TryGetValue(skuText, out sku))
+            else if (products is not null ? !skuLookup.TryGetValue(skuText, out sku) : declaredSkus is { } k && !k.Contains(skuText))
             {
                 problems.Error(file.Line, $"sku: unknown sku '{skuText.ToString()}'");
             }

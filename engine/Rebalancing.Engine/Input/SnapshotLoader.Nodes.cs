@@ -8,8 +8,13 @@ public static partial class SnapshotLoader
     private static readonly string[] NodeColumns =
         ["node_id", "type", "name", "cluster", "latitude", "longitude", "capacity_units", "receive_enabled", "ship_enabled"];
 
-    private static NodeSet? ReadNodes(ISnapshotSource source, List<InputProblem> sink)
+    /// <summary>Reads nodes.csv: its set, or null when it has an error.</summary>
+    /// <param name="source">The snapshot's files.</param>
+    /// <param name="sink">Where problems go.</param>
+    /// <param name="declared">Every node_id the file names, rows with errors included; null when the file cannot be read.</param>
+    private static NodeSet? ReadNodes(ISnapshotSource source, List<InputProblem> sink, out HashSet<string>? declared)
     {
+        declared = null;
         var problems = new FileProblems(SnapshotFiles.Nodes, sink);
         using var file = CsvFile.Open(source, problems, NodeColumns, requiredCount: 2);
         if (file is null)
@@ -19,7 +24,7 @@ public static partial class SnapshotLoader
         }
 
         var rows = new List<(Node Node, int Line)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = declared = new HashSet<string>(StringComparer.Ordinal);
         while (file.Next())
         {
             var errorsBefore = problems.ErrorCount;

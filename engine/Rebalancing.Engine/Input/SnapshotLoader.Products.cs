@@ -8,8 +8,13 @@ public static partial class SnapshotLoader
     private static readonly string[] ProductColumns =
         ["sku", "style", "size", "size_order", "unit_cost", "unit_price", "category", "lifecycle", "season_end"];
 
-    private static ProductSet? ReadProducts(ISnapshotSource source, List<InputProblem> sink)
+    /// <summary>Reads products.csv: its set, or null when it has an error.</summary>
+    /// <param name="source">The snapshot's files.</param>
+    /// <param name="sink">Where problems go.</param>
+    /// <param name="declared">Every sku the file names, rows with errors included; null when the file cannot be read.</param>
+    private static ProductSet? ReadProducts(ISnapshotSource source, List<InputProblem> sink, out HashSet<string>? declared)
     {
+        declared = null;
         var problems = new FileProblems(SnapshotFiles.Products, sink);
         using var file = CsvFile.Open(source, problems, ProductColumns, requiredCount: 6);
         if (file is null)
@@ -19,7 +24,7 @@ public static partial class SnapshotLoader
         }
 
         var rows = new List<Product>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = declared = new HashSet<string>(StringComparer.Ordinal);
         var sizeOrders = new HashSet<(string Style, long Order)>();
         while (file.Next())
         {

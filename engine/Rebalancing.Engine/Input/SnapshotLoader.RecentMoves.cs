@@ -7,7 +7,7 @@ public static partial class SnapshotLoader
 {
     private static readonly string[] RecentMoveColumns = ["sku", "from_node", "to_node", "quantity", "applied_at"];
 
-    private static ImmutableArray<RecentMove>? ReadRecentMoves(ISnapshotSource source, List<InputProblem> sink, NodeSet? nodes, ProductSet? products)
+    private static ImmutableArray<RecentMove>? ReadRecentMoves(ISnapshotSource source, List<InputProblem> sink, HashSet<string>? nodeIds, HashSet<string>? skus)
     {
         var problems = new FileProblems(SnapshotFiles.RecentMoves, sink);
         using var file = CsvFile.Open(source, problems, RecentMoveColumns, requiredCount: 5, optionalFile: true);
@@ -26,14 +26,14 @@ public static partial class SnapshotLoader
             var to = file.RequiredText(2);
             var quantity = file.Integer(3, required: true, min: 1);
             var appliedAt = file.Timestamp(4, required: true);
-            if (sku is not null && products is not null && !products.Index.ContainsKey(sku))
+            if (sku is not null && !IsDeclared(skus, sku))
             {
                 problems.Error(file.Line, $"sku: unknown sku '{sku}'");
             }
 
             foreach (var (id, column) in new[] { (from, "from_node"), (to, "to_node") })
             {
-                if (id is not null && nodes is not null && !nodes.Index.ContainsKey(id))
+                if (id is not null && !IsDeclared(nodeIds, id))
                 {
                     problems.Error(file.Line, $"{column}: unknown node '{id}'");
                 }

@@ -18,11 +18,13 @@ public static partial class SnapshotLoader
         var problems = new List<InputProblem>();
 
         var header = ReadHeader(source, problems);
-        var nodes = ReadNodes(source, problems);
-        var products = ReadProducts(source, problems);
-        var inventory = ReadInventory(source, problems, nodes, products);
-        var freight = ReadFreight(source, problems, nodes);
-        var recentMoves = ReadRecentMoves(source, problems, nodes, products);
+        // References are checked against the ids a file declares even when that file has errors (and so yields no
+        // set): every problem is reported at once, and a row with a bad field does not make its id "unknown".
+        var nodes = ReadNodes(source, problems, out var nodeIds);
+        var products = ReadProducts(source, problems, out var skus);
+        var inventory = ReadInventory(source, problems, nodes, products, nodeIds, skus);
+        var freight = ReadFreight(source, problems, nodes, nodeIds);
+        var recentMoves = ReadRecentMoves(source, problems, nodeIds, skus);
 
         if (nodes is not null && inventory is not null)
         {
@@ -64,6 +66,9 @@ public static partial class SnapshotLoader
             }
         }
     }
+
+    /// <summary>Whether <paramref name="id"/> is declared; true when the declaring file could not be read (nothing to check against).</summary>
+    private static bool IsDeclared(HashSet<string>? declared, string id) => declared?.Contains(id) ?? true;
 
     private sealed record NodeSet(ImmutableArray<Node> Nodes, ImmutableArray<string> Clusters, int[] Lines, Dictionary<string, int> Index);
 

@@ -296,6 +296,34 @@ public class SnapshotLoaderTests
         AssertHasError(result, "inventory.csv:5");
     }
 
+    [Fact]
+    public void Load_BrokenNodesFile_StillReportsUnknownNodesInEveryFile_ButNotTheIdsOfItsBadRows()
+    {
+        // S2's row has an error (a store without a cluster), but it declares S2: only S9 is unknown.
+        var result = Load(
+            ("nodes.csv", Nodes.Replace("S2,store,GP,", "S2,store,,", StringComparison.Ordinal)),
+            ("inventory.csv", Inventory + "S9,T-1,1,0,0,1\n"),
+            ("freight.csv", "from_node,to_node,cost_per_unit\nW1,S2,1\nW1,S9,1\n"),
+            ("recent_moves.csv", "sku,from_node,to_node,quantity,applied_at\nT-1,W1,S2,2,2026-11-10T00:00:00Z\nT-1,W1,S9,2,2026-11-10T00:00:00Z\n"));
+
+        Assert.Equal(
+            ["freight.csv:3 to_node: unknown node 'S9'", "inventory.csv:5 node_id: unknown node 'S9'", "nodes.csv:4 cluster", "recent_moves.csv:3 to_node: unknown node 'S9'"],
+            result.Errors.Select(e => $"{e.File}:{e.Line} {(e.File == "nodes.csv" ? "cluster" : e.Message)}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Load_BrokenProductsFile_StillReportsUnknownSkusInEveryFile_ButNotTheSkusOfItsBadRows()
+    {
+        var result = Load(
+            ("products.csv", Products.Replace("T-3,T,L,3,40,100,", "T-3,T,L,3,40,0,", StringComparison.Ordinal)),
+            ("inventory.csv", Inventory + "S1,T-3,1,0,0,1\nS1,X-9,1,0,0,1\n"),
+            ("recent_moves.csv", "sku,from_node,to_node,quantity,applied_at\nX-9,W1,S1,2,2026-11-10T00:00:00Z\n"));
+
+        Assert.Equal(
+            ["inventory.csv:6 sku: unknown sku 'X-9'", "products.csv:4", "recent_moves.csv:2 sku: unknown sku 'X-9'"],
+            result.Errors.Select(e => e.File == "products.csv" ? $"{e.File}:{e.Line}" : $"{e.File}:{e.Line} {e.Message}").Order(StringComparer.Ordinal));
+    }
+
     // ---- cross-field rules ----
 
     [Fact]

@@ -103,7 +103,8 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
     {
         ArgumentNullException.ThrowIfNull(request);
         var context = request.HttpContext;
-        var (claims, run, failure) = await OpenAsync(token, context, client, cancellationToken).ConfigureAwait(false);
+        // A used link answers 409 even once its run has finished (the used check comes first, below).
+        var (claims, run, failure) = await OpenAsync(token, context, client, cancellationToken, allowFinished: true).ConfigureAwait(false);
         if (failure is not null)
         {
             return failure.ToAction();
@@ -139,6 +140,11 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
         {
             await RaiseRecordedAsync(client, run.RunId, used, cancellationToken).ConfigureAwait(false);
             return AlreadyUsed(context);
+        }
+
+        if (run.IsFinished)
+        {
+            return RunFinished(context, run).ToAction();
         }
 
         var decision = new ApprovalDecision("approval-" + claims.Nonce, claims.ApproverId, form.Decision, form.Scope, claims.Elevated);
@@ -197,7 +203,8 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
     private static IActionResult AlreadyUsed(HttpContext context) =>
         HtmlPage.Message(context, StatusCodes.Status409Conflict, "Already recorded", "A decision was already recorded with this link; it can be used once.").ToAction();
 
-    private async Task<(ApprovalClaims? Claims, RunView? Run, IResult? Failure)> OpenAsync(string token, HttpContext context, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<(ApprovalClaims? Claims, RunView? Run, IResult? Failure)> OpenAsync(
+        string token, HttpContext context, DurableTaskClient client, CancellationToken cancellationToken, bool allowFinished = false)
     {
         var check = tokens.Read(token, out var claims);
         if (check == TokenCheck.Invalid || !Ids.IsValid(claims!.RunId))
@@ -217,13 +224,11 @@ internal sealed class ApprovalFunctions(RebalanceRuns runs, ApprovalTokens token
             return (null, null, HtmlPage.Message(context, StatusCodes.Status404NotFound, "Unknown link", "This approval link is not valid."));
         }
 
-        if (run.IsFinished)
-        {
-            return (null, null, HtmlPage.Message(context, StatusCodes.Status410Gone, "Run finished", $"This run finished as {run.Status}; decisions are no longer taken."));
-        }
-
-        return (claims, run, null);
+        return run.IsFinished && !allowFinished ? (null, null, RunFinished(context, run)) : (claims, run, null);
     }
+
+    private static ContentHttpResult RunFinished(HttpContext context, RunView run) =>
+        HtmlPage.Message(context, StatusCodes.Status410Gone, "Run finished", $"This run finished as {run.Status}; decisions are no longer taken.");
 
     internal sealed record IssueBody(string? ApproverId, string? Email, bool? Elevated);
 

@@ -132,6 +132,21 @@ public sealed partial class ApprovalLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_ASecondTime_AfterTheRunFinished_StillAnswers409AlreadyUsed()
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        using var browser = app.Anonymous();
+        var field = await FormFieldAsync(browser, url);
+        using var first = await PostAsync(browser, url, field, "approve");
+        Assert.Equal(RunStatus.Applied, (await app.WaitForAsync(runId, s => s.IsFinished())).Status);
+
+        using var second = await PostAsync(browser, url, field, "reject");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+    }
+
+    [Fact]
     public async Task Post_WithAScopeMatchingNoMove_Answers400_AndTheLinkStaysUnused()
     {
         var (runId, url) = await ProposedWithLinkAsync(elevated: true);

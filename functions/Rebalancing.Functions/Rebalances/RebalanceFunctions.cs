@@ -78,9 +78,9 @@ internal sealed partial class RebalanceFunctions(RebalanceRuns runs, StorageServ
         {
             page = await runs.ListMovesAsync(runId, filter, pageSize, token, cancellationToken).ConfigureAwait(false);
         }
-        catch (ArgumentException)
+        catch (ContinuationTokenException e)
         {
-            return Problems.BadRequest("continuationToken is not a token this API issued.", new[] { new PathError("continuationToken", "unknown token") }).ToAction();
+            return Problems.BadRequest($"continuationToken: {e.Reason}.", new[] { new PathError("continuationToken", e.Reason) }).ToAction();
         }
 
         return (page is null
@@ -162,7 +162,7 @@ internal sealed partial class RebalanceFunctions(RebalanceRuns runs, StorageServ
         _ => (IResult)Problems.BadRequest(result.Problem ?? "The event is invalid.", new[] { new PathError(result.Path ?? "body", result.Problem ?? "invalid") }),
     }).ToAction();
 
-    private static (MoveFilter Filter, int PageSize, string? Token, List<PathError> Problems) ReadMovesQuery(IQueryCollection query)
+    private static (MoveFilter Filter, int? PageSize, string? Token, List<PathError> Problems) ReadMovesQuery(IQueryCollection query)
     {
         var problems = new List<PathError>();
         int? pass = null;
@@ -191,7 +191,7 @@ internal sealed partial class RebalanceFunctions(RebalanceRuns runs, StorageServ
             }
         }
 
-        var pageSize = RunFiles.PageSize;
+        int? pageSize = null;
         if (query["pageSize"].ToString() is { Length: > 0 } size)
         {
             if (int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= RebalanceRuns.MaxPageSize)

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Rebalancing.Engine.Policies;
@@ -41,10 +42,31 @@ internal sealed record RaiseEventResult(RaiseEventOutcome Outcome, string? Probl
 /// <summary>Which moves to list.</summary>
 internal sealed record MoveFilter(int? Pass, string? Cluster, MoveStatus? Status)
 {
+    /// <summary>Every move.</summary>
+    public static MoveFilter None { get; } = new(null, null, null);
+
+    /// <summary>
+    /// The filter of a continued query: <paramref name="issued"/>, when every field this one names is the same there
+    /// (a field left out is the token's); null when one differs.
+    /// </summary>
+    public MoveFilter? Within(MoveFilter issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        return (Pass is null || Pass == issued.Pass) && (Cluster is null || Cluster == issued.Cluster) && (Status is null || Status == issued.Status)
+            ? issued
+            : null;
+    }
+
     public bool Matches(RunMove move) =>
         (Pass is null || move.Move.Pass == Pass)
         && (Cluster is null || move.Move.FromCluster == Cluster || move.Move.ToCluster == Cluster)
         && (Status is null || move.Status == Status);
+}
+
+/// <summary>A continuation token this API did not issue, or one issued for another filter.</summary>
+internal sealed class ContinuationTokenException(string reason) : ArgumentException("continuationToken: " + reason, "continuationToken")
+{
+    public string Reason => reason;
 }
 
 /// <summary>One page of moves, and the token of the next page when there is one.</summary>
@@ -157,10 +179,22 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
     public async Task<StoredPlan?> GetPlanAsync(string runId, CancellationToken cancellationToken) =>
         Ids.IsValid(runId) ? await files.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false) : null;
 
-    /// <summary>A page of the run's moves with their status; null when there is no such run.</summary>
-    public async Task<MovesPage?> ListMovesAsync(string runId, MoveFilter filter, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the run's moves with their status; null when there is no such run. A continuation token carries its
+    /// query (filter and page size), so the next page needs only the token: a filter the request names must be the
+    /// token's (else <see cref="ContinuationTokenException"/>), and a page size it names wins over the token's.
+    /// </summary>
+    public async Task<MovesPage?> ListMovesAsync(string runId, MoveFilter filter, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        var position = PageToken.Read(continuationToken);
+        if (position is not null)
+        {
+            filter = filter.Within(position.Filter)
+                ?? throw new ContinuationTokenException("issued for another pass, cluster or status");
+        }
+
+        var size = pageSize ?? position?.PageSize ?? RunFiles.PageSize;
         var record = await GetRecordAsync(runId, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
@@ -173,10 +207,10 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
             return new MovesPage([], null);
         }
 
-        var (page, offset) = PageToken.Read(continuationToken) ?? (0, 0);
+        var (page, offset) = position is null ? (0, 0) : (position.Page, position.Offset);
         var book = await Decisions.ReadAsync(stores.Runs, runId, cancellationToken).ConfigureAwait(false);
         var applied = record.Status == RunStatus.Applied;
-        var found = new List<RunMove>(Math.Min(pageSize, RunFiles.PageSize));
+        var found = new List<RunMove>(Math.Min(size, RunFiles.PageSize));
         for (; page < plan.Pages; page++, offset = 0)
         {
             var moves = await files.GetPageAsync(runId, page, cancellationToken).ConfigureAwait(false);
@@ -189,9 +223,9 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
                     continue;
                 }
 
-                if (found.Count == pageSize)
+                if (found.Count == size)
                 {
-                    return new MovesPage(found, PageToken.Write(page, offset));
+                    return new MovesPage(found, PageToken.Write(new PagePosition(page, offset, filter, size)));
                 }
 
                 found.Add(move);
@@ -203,7 +237,7 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
 
     /// <summary>Moves <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> of the plan, with their status (the pages of the report and the approval page).</summary>
     public Task<MovesPage?> ListMovesAsync(string runId, int skip, int take, CancellationToken cancellationToken) =>
-        ListMovesAsync(runId, new MoveFilter(null, null, null), take, PageToken.Write(skip / RunFiles.PageSize, skip % RunFiles.PageSize), cancellationToken);
+        ListMovesAsync(runId, MoveFilter.None, take, PageToken.Write(new PagePosition(skip / RunFiles.PageSize, skip % RunFiles.PageSize, MoveFilter.None, take)), cancellationToken);
 
     /// <summary>
     /// Raises an approval. Once the plan is proposed, a decision that could decide no move (its scope matches none
@@ -413,12 +447,18 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
     }
 
     /// <summary>An opaque continuation token: the stored page and the offset in it where the next page starts.</summary>
+    /// <summary>Where the next page starts, and the query it belongs to.</summary>
+    private sealed record PagePosition(int Page, int Offset, MoveFilter Filter, int PageSize);
+
+    /// <summary>An opaque continuation token: base64url of the position as JSON, versioned.</summary>
     private static class PageToken
     {
-        public static string Write(int page, int offset) =>
-            Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"v1:{page}:{offset}")));
+        private const string Version = "v2";
 
-        public static (int Page, int Offset)? Read(string? token)
+        public static string Write(PagePosition position) =>
+            Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new TokenBody(Version, position), StorageJson.Options));
+
+        public static PagePosition? Read(string? token)
         {
             if (string.IsNullOrEmpty(token))
             {
@@ -427,17 +467,17 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
 
             try
             {
-                var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token)).Split(':');
-                return parts is ["v1", var p, var o]
-                    && int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var page)
-                    && int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
-                    ? (page, offset)
+                var body = JsonSerializer.Deserialize<TokenBody>(Base64Url.DecodeFromChars(token), StorageJson.Options);
+                return body is { V: Version, At: { Page: >= 0, Offset: >= 0, PageSize: >= 1 and <= MaxPageSize, Filter: not null } at }
+                    ? at
                     : throw new FormatException("not a continuation token");
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or JsonException)
             {
-                throw new ArgumentException("continuationToken is not a token this API issued", nameof(token));
+                throw new ContinuationTokenException("not a token this API issued");
             }
         }
+
+        private sealed record TokenBody(string V, PagePosition At);
     }
 }

@@ -310,6 +310,43 @@ public sealed class RebalancesApiTests : IDisposable
     }
 
     [Fact]
+    public async Task ListMoves_FollowingOnlyTheToken_KeepsTheFirstRequestsFilterAndPageSize()
+    {
+        var runId = await app.ProposedRunAsync("acme", new Approver("ann", null, true));
+        using var client = app.Client();
+        var pass2 = (await MovesAsync(client, runId, "?pass=2")).Select(m => m.GetProperty("moveId").GetString()).ToList();
+        Assert.True(pass2.Count > 2, "the test snapshot should plan more than two pass-2 moves");
+
+        var walked = new List<string?>();
+        var query = "?pass=2&pageSize=2";
+        while (query is not null)
+        {
+            var page = await Json.ReadAsync(await client.GetAsync(Relative($"/api/rebalances/{runId}/moves{query}")));
+            var moves = page.GetProperty("moves").EnumerateArray().ToList();
+            Assert.InRange(moves.Count, 1, 2);
+            walked.AddRange(moves.Select(m => m.GetProperty("moveId").GetString()));
+            query = page.TryGetProperty("continuationToken", out var t) && t.ValueKind == JsonValueKind.String ? "?continuationToken=" + Uri.EscapeDataString(t.GetString()!) : null;
+        }
+
+        Assert.Equal(pass2, walked);
+    }
+
+    [Fact]
+    public async Task ListMoves_ATokenWithAnotherFilter_Answers400()
+    {
+        var runId = await app.ProposedRunAsync("acme", new Approver("ann", null, true));
+        using var client = app.Client();
+        var first = await Json.ReadAsync(await client.GetAsync(Relative($"/api/rebalances/{runId}/moves?pass=2&pageSize=1")));
+        var token = Uri.EscapeDataString(first.GetProperty("continuationToken").GetString()!);
+
+        using var response = await client.GetAsync(Relative($"/api/rebalances/{runId}/moves?pass=1&continuationToken={token}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single((await ProblemAsync(response)).GetProperty("errors").EnumerateArray());
+        Assert.Equal("continuationToken", error.GetProperty("path").GetString());
+    }
+
+    [Fact]
     public async Task ListMoves_WithoutPageSize_AnswersUpTo1000Moves_AndAtMost10000WhenAsked()
     {
         var runId = await app.ProposedRunAsync("acme", new Approver("ann", null, true));

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
 using Rebalancing.Functions.Rebalances;
 
 namespace Rebalancing.Functions.Approval;
 
-/// <summary>The posted approval form, parsed: the decision and an optional scope.</summary>
+/// <summary>The posted approval form, parsed: the decision and an optional scope (checkboxes, or a <c>scope</c> field).</summary>
 internal sealed record ApprovalForm(DecisionKind Decision, ApprovalScope Scope, string? Comment)
 {
     public const string AntiForgeryField = "__af";
@@ -43,7 +44,58 @@ internal sealed record ApprovalForm(DecisionKind Decision, ApprovalScope Scope, 
         }
 
         var scope = new ApprovalScope(clusters.Count > 0 ? clusters : null, passes.Count > 0 ? passes : null, moveIds.Count > 0 ? moveIds : null);
-        return (new ApprovalForm(decision.Value, scope, comment.Length > 0 ? comment : null), null);
+        var (given, problem) = ParseScopeField(form["scope"].ToString());
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        if (given is not null && scope != ApprovalScope.All)
+        {
+            return (null, "give the scope once: in the scope field, or in the cluster, pass and moveIds fields");
+        }
+
+        return (new ApprovalForm(decision.Value, given ?? scope, comment.Length > 0 ? comment : null), null);
+    }
+
+    /// <summary>
+    /// The optional <c>scope</c> field, for clients that post the form themselves: empty or <c>all</c> is the whole
+    /// plan (null here), else the events API's scope as JSON, <c>{"clusters": [...], "passes": [...], "moveIds": [...]}</c>.
+    /// </summary>
+    private static (ApprovalScope? Scope, string? Problem) ParseScopeField(string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || text.Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, null);
+        }
+
+        const string Expected = "scope must be 'all' or a JSON object {\"clusters\": [...], \"passes\": [...], \"moveIds\": [...]}";
+        ApprovalScope? scope;
+        try
+        {
+            scope = JsonSerializer.Deserialize<ApprovalScope>(text, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return (null, Expected);
+        }
+
+        if (scope is null)
+        {
+            return (null, Expected);
+        }
+
+        if (scope.Passes?.Any(p => p is < 1 or > 3) == true)
+        {
+            return (null, "scope.passes must be 1, 2 or 3");
+        }
+
+        // An empty list names nothing: it is left out, as an unchecked box is.
+        return (new ApprovalScope(
+            scope.Clusters is { Count: > 0 } c ? c : null,
+            scope.Passes is { Count: > 0 } p ? p : null,
+            scope.MoveIds is { Count: > 0 } m ? m : null), null);
     }
 
     public string DescribeScope()

@@ -113,6 +113,36 @@ public sealed partial class ApprovalLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Post_AScopeFieldAsJson_DecidesThatSubset()
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        var pass = (await app.Get<RebalanceRuns>().ListMovesAsync(runId, 0, 1, CancellationToken.None))!.Moves[0].Move.Pass;
+        using var browser = app.Anonymous();
+
+        using var post = await PostAsync(browser, url, await FormFieldAsync(browser, url), "approve", ("scope", $"{{\"passes\": [{pass}]}}"));
+        var html = await post.Content.ReadAsStringAsync();
+        var moves = await MovesOnceDecidedAsync(runId);
+
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Contains($"for passes {pass}", html, StringComparison.Ordinal);
+        Assert.All(moves, m => Assert.Equal(m.Move.Pass == pass ? MoveStatus.Approved : MoveStatus.Proposed, m.Status));
+    }
+
+    [Theory]
+    [InlineData("clusters: north")]
+    [InlineData("{\"passes\": [7]}")]
+    public async Task Post_AScopeFieldThatIsNeitherAllNorAScope_Answers400_AndTheLinkStaysUnused(string scope)
+    {
+        var (runId, url) = await ProposedWithLinkAsync(elevated: true);
+        using var browser = app.Anonymous();
+
+        using var post = await PostAsync(browser, url, await FormFieldAsync(browser, url), "approve", ("scope", scope));
+
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Null(await UsedAtAsync(runId, "ann"));
+    }
+
+    [Fact]
     public async Task Post_ASecondTime_Answers409_AndGetThenAnswers410()
     {
         var (runId, url) = await ProposedWithLinkAsync(elevated: true);
@@ -398,6 +428,22 @@ public sealed partial class ApprovalLinkTests : IDisposable
     }
 
     private async Task<RunView> RunAsync(string runId) => (await app.Get<RebalanceRuns>().GetAsync(app.Durable, runId, CancellationToken.None))!;
+
+    /// <summary>The run's moves once the orchestration has recorded a decision (it does so after the page answers).</summary>
+    private async Task<IReadOnlyList<RunMove>> MovesOnceDecidedAsync(string runId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var moves = (await app.Get<RebalanceRuns>().ListMovesAsync(runId, 0, 10_000, CancellationToken.None))!.Moves;
+            if (moves.Any(m => m.Status != MoveStatus.Proposed) || DateTime.UtcNow > deadline)
+            {
+                return moves;
+            }
+
+            await Task.Delay(50);
+        }
+    }
 
     private async Task<DateTimeOffset?> UsedAtAsync(string runId, string approverId)
     {

@@ -47,6 +47,12 @@ public static partial class SnapshotLoader
                     return null;
                 }
 
+                if (value.ValueKind == JsonValueKind.String && !required && string.IsNullOrWhiteSpace(value.GetString()))
+                {
+                    // An optional key left blank ("currency": "") is a key left out, as an empty optional CSV field is.
+                    return null;
+                }
+
                 if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
                 {
                     problems.Error(null, $"{key}: must be a non-empty string");

@@ -620,6 +620,18 @@ public class SnapshotLoaderTests
         AssertSingleError(result, "snapshot.json", key);
     }
 
+    [Theory]
+    [InlineData("""{"org_id":"org-1","as_of":"2026-11-20T00:00:00Z","currency":"","snapshot_id":" "}""")]
+    [InlineData("""{"org_id":"org-1","as_of":"2026-11-20T00:00:00Z","currency":null,"snapshot_id":null}""")]
+    public void Load_OptionalSnapshotJsonKeysLeftBlank_AreLeftOut(string json)
+    {
+        var result = Load(("snapshot.json", json));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Null(result.Snapshot!.Header.Currency);
+        Assert.Null(result.Snapshot.Header.SnapshotId);
+    }
+
     [Fact]
     public void Load_AsOfWithAnOffset_IsTheSameInstantInUtc()
     {

@@ -53,8 +53,9 @@ internal static class HttpFunctionRoutes
     private static bool HasKey(HttpContext context)
     {
         var secrets = context.RequestServices.GetRequiredService<AppSecrets>();
-        var key = context.Request.Headers[KeyHeader].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
-        return secrets.IsApiKey(key);
+        // The header when it has a value, else ?code= (as the Functions host reads them: an empty header is no key).
+        var header = context.Request.Headers[KeyHeader].FirstOrDefault();
+        return secrets.IsApiKey(string.IsNullOrEmpty(header) ? context.Request.Query["code"].FirstOrDefault() : header);
     }
 
     private static object? Bind(ParameterInfo parameter, HttpContext context)

@@ -269,17 +269,23 @@ internal sealed class RebalanceRuns(StorageServices stores, RunFiles files, Time
             return new(RaiseEventOutcome.UnknownRun);
         }
 
-        if (run.IsFinished || run.Status == RunStatus.Applying)
+        if (run.IsFinished)
         {
             return new(RaiseEventOutcome.RunFinished);
         }
 
-        if (run.Status == RunStatus.AwaitingApproval)
+        if (run.Status is RunStatus.AwaitingApproval or RunStatus.Applying)
         {
+            // A decision replayed while the approved moves are applied changes nothing, and says so as it did before.
             var book = await Decisions.ReadAsync(stores.Runs, runId, cancellationToken).ConfigureAwait(false);
             if (book.Find(decision.EventId) is not null)
             {
                 return new(RaiseEventOutcome.Duplicate);
+            }
+
+            if (run.Status == RunStatus.Applying)
+            {
+                return new(RaiseEventOutcome.RunFinished);
             }
 
             var refs = await files.GetRefsAsync(runId, cancellationToken).ConfigureAwait(false);

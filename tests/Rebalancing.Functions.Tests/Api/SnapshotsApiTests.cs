@@ -46,6 +46,20 @@ public sealed class SnapshotsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_WithAnEmptyKeyHeaderAndTheKeyInCode_IsAuthorised()
+    {
+        // Over a real socket: the in-memory test server drops a header without a value.
+        using var served = new FunctionApp(kestrel: true);
+        using var client = new HttpClient { BaseAddress = served.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/orgs/acme/snapshots/missing?code={FunctionApp.ApiKey}");
+        request.Headers.TryAddWithoutValidation("x-functions-key", "");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Health_WithoutKey_Answers200Healthy()
     {
         using var client = app.Anonymous();

@@ -156,7 +156,7 @@ internal sealed class DurableHarness : IAsyncDisposable
 }
 
 /// <summary>A runs container that can fail or stall the write of chosen blobs (the activity that writes it fails or stalls).</summary>
-internal sealed class FaultyContainer(IBlobContainer inner, Func<string, Task>? beforeWrite = null) : IBlobContainer
+internal sealed class FaultyContainer(IBlobContainer inner, Func<string, Task>? beforeWrite = null, Func<string, Task>? beforeRead = null) : IBlobContainer
 {
     public string Name => inner.Name;
 
@@ -170,7 +170,15 @@ internal sealed class FaultyContainer(IBlobContainer inner, Func<string, Task>? 
         return await inner.CreateIfAbsentAsync(path, content, contentType, cancellationToken);
     }
 
-    public Task<BlobContent?> GetAsync(string path, CancellationToken cancellationToken) => inner.GetAsync(path, cancellationToken);
+    public async Task<BlobContent?> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        if (beforeRead is not null)
+        {
+            await beforeRead(path);
+        }
+
+        return await inner.GetAsync(path, cancellationToken);
+    }
 
     public Task<bool> ReplaceAsync(string path, ReadOnlyMemory<byte> content, string contentType, string ifMatch, CancellationToken cancellationToken) =>
         inner.ReplaceAsync(path, content, contentType, ifMatch, cancellationToken);

@@ -245,6 +245,36 @@ public sealed class RebalanceOrchestratorTests
     }
 
     [Fact]
+    public async Task ADecisionReplayedWhileTheMovesAreApplied_IsAcceptedAndChangesNothing_AndANewOneIsRefused()
+    {
+        var holdApply = false;
+        var release = new TaskCompletionSource();
+        await using var harness = await DurableHarness.StartAsync(inner => new FaultyContainer(inner, beforeRead: async path =>
+        {
+            if (Volatile.Read(ref holdApply) && path.Contains("/plan/moves-", StringComparison.Ordinal))
+            {
+                await release.Task; // the apply activity reads the plan's pages once the run is Applying
+            }
+        }));
+        await harness.UploadAsync("acme");
+        var runId = await harness.StartAsync("acme", new StartRunRequest(Approvers: [Ann]));
+        await harness.WaitUntilAwaitingAsync(runId);
+        Volatile.Write(ref holdApply, true);
+        Assert.Equal(RaiseEventOutcome.Accepted, (await harness.DecideAsync(runId, "approve-all", DecisionKind.Approve)).Outcome);
+        await harness.WaitForAsync(runId, s => s == RunStatus.Applying);
+
+        var replayed = await harness.DecideAsync(runId, "approve-all", DecisionKind.Approve);
+        var late = await harness.DecideAsync(runId, "too-late", DecisionKind.Reject);
+        release.SetResult();
+        var run = await harness.WaitUntilFinishedAsync(runId);
+
+        Assert.Equal(RaiseEventOutcome.Duplicate, replayed.Outcome);
+        Assert.Equal(RaiseEventOutcome.RunFinished, late.Outcome);
+        Assert.Equal(RunStatus.Applied, run.Status);
+        Assert.Single((await Decisions.ReadAsync(harness.Stores.Runs, runId, CancellationToken.None)).All);
+    }
+
+    [Fact]
     public async Task ApprovalAndTimeoutTogether_EndTheRunOnce()
     {
         await using var harness = await DurableHarness.StartAsync();

@@ -15,10 +15,19 @@ public static partial class SnapshotLoader
             return null;
         }
 
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        // The parsers read bytes without a byte-order mark, which the stream reader used to skip.
+        var json = buffer.ToArray();
+        if (json.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            json = json[3..];
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
@@ -35,13 +44,17 @@ public static partial class SnapshotLoader
                 return null;
             }
 
+            // A problem with a key is reported at the key's line; a missing key at line 1, where the object opens.
+            var keyLines = TopLevelKeyLines(json);
+            int LineOf(string key) => keyLines.GetValueOrDefault(key, 1);
+
             string? Text(string key, bool required)
             {
                 if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
                 {
                     if (required)
                     {
-                        problems.Error(null, $"{key}: a value is required");
+                        problems.Error(LineOf(key), $"{key}: a value is required");
                     }
 
                     return null;
@@ -55,7 +68,7 @@ public static partial class SnapshotLoader
 
                 if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
                 {
-                    problems.Error(null, $"{key}: must be a non-empty string");
+                    problems.Error(LineOf(key), $"{key}: must be a non-empty string");
                     return null;
                 }
 
@@ -75,11 +88,28 @@ public static partial class SnapshotLoader
                 }
                 else
                 {
-                    problems.Error(null, $"as_of: '{asOfText}' is not an ISO 8601 UTC timestamp");
+                    problems.Error(LineOf("as_of"), $"as_of: '{asOfText}' is not an ISO 8601 UTC timestamp");
                 }
             }
 
             return orgId is null || asOf is null ? null : new SnapshotHeader(orgId, asOf.Value, currency, snapshotId);
         }
+    }
+
+    /// <summary>The 1-based line of each top-level key of a JSON object (the last, for a key given twice, as the parser keeps it).</summary>
+    private static Dictionary<string, int> TopLevelKeyLines(byte[] json)
+    {
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            {
+                var start = (int)reader.TokenStartIndex;
+                lines[reader.GetString()!] = json.AsSpan(0, start).Count((byte)'\n') + 1;
+            }
+        }
+
+        return lines;
     }
 }

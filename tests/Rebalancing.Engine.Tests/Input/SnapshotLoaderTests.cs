@@ -536,7 +536,7 @@ public class SnapshotLoaderTests
         Assert.False(result.IsValid);
         var locations = result.Errors.Select(e => e.Line is { } l ? $"{e.File}:{l}" : e.File).ToList();
         Assert.Equal(
-            ["snapshot.json", "nodes.csv:4", "nodes.csv:5", "products.csv:4", "inventory.csv:3", "freight.csv:2", "recent_moves.csv:2"],
+            ["snapshot.json:1", "nodes.csv:4", "nodes.csv:5", "products.csv:4", "inventory.csv:3", "freight.csv:2", "recent_moves.csv:2"],
             locations);
     }
 
@@ -617,7 +617,17 @@ public class SnapshotLoaderTests
     {
         var result = Load(("snapshot.json", json));
 
-        AssertSingleError(result, "snapshot.json", key);
+        AssertSingleError(result, "snapshot.json:1", key);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"org_id\": \"org-1\",\n  \"as_of\": \"yesterday\"\n}", "snapshot.json:3", "as_of")]
+    [InlineData("{\n  \"org_id\": \"org-1\",\n  \"currency\": 7\n}", "snapshot.json:1", "as_of")]
+    public void Load_SnapshotJsonProblem_IsReportedAtItsKeysLine_OrLine1ForAMissingKey(string json, string location, string key)
+    {
+        var result = Load(("snapshot.json", json));
+
+        Assert.Contains(result.Errors, e => e.ToString().StartsWith(location + ": " + key, StringComparison.Ordinal));
     }
 
     [Theory]

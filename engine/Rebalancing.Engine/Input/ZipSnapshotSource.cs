@@ -16,7 +16,7 @@ public sealed class ZipSnapshotSource : ISnapshotSource, IDisposable
     public ZipSnapshotSource(Stream zip)
     {
         archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: false);
-        var files = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
+        var files = archive.Entries.Where(e => !e.FullName.EndsWith('/') && !IsArchiverMetadata(e.FullName)).ToList();
         var atRoot = files.Where(e => !e.FullName.Contains('/', StringComparison.Ordinal)).ToList();
         var chosen = atRoot;
         if (atRoot.Count == 0)
@@ -33,6 +33,22 @@ public sealed class ZipSnapshotSource : ISnapshotSource, IDisposable
         {
             entries.TryAdd(entry.Name, entry);
         }
+    }
+
+    /// <summary>
+    /// Whether an entry is what an archiver adds beside the files (macOS's <c>__MACOSX/</c> folder and <c>._</c>
+    /// resource forks, <c>.DS_Store</c>, Windows' <c>Thumbs.db</c> and <c>desktop.ini</c>): not part of the snapshot,
+    /// and not a second top-level folder, so a folder zipped on a Mac reads as the folder.
+    /// </summary>
+    /// <param name="fullName">The entry's path in the archive.</param>
+    /// <returns>True to skip the entry.</returns>
+    public static bool IsArchiverMetadata(string fullName)
+    {
+        ArgumentNullException.ThrowIfNull(fullName);
+        var name = fullName[(fullName.LastIndexOf('/') + 1)..];
+        return fullName.StartsWith("__MACOSX/", StringComparison.Ordinal)
+            || name.StartsWith("._", StringComparison.Ordinal)
+            || name is ".DS_Store" or "Thumbs.db" or "desktop.ini";
     }
 
     /// <inheritdoc/>

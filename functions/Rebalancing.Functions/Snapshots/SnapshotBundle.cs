@@ -30,7 +30,8 @@ internal sealed record SnapshotBundle(string ContentHash, IReadOnlyList<Snapshot
     {
         using var stream = new MemoryStream(bundle.ToArray(), writable: false);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-        var files = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
+        // What an archiver adds beside the files (__MACOSX/, .DS_Store) is skipped silently, as the loader skips it.
+        var files = zip.Entries.Where(e => !e.FullName.EndsWith('/') && !ZipSnapshotSource.IsArchiverMetadata(e.FullName)).ToList();
         var folder = CommonFolder(files);
         var errors = new List<SnapshotError>();
         var warnings = new List<SnapshotError>();

@@ -677,6 +677,28 @@ public class SnapshotLoaderTests
     }
 
     [Fact]
+    public void Load_AFolderZippedOnAMac_IgnoresTheArchiversOwnEntries()
+    {
+        var zip = Zip(Valid(), folder: "snap");
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            foreach (var clutter in new[] { "__MACOSX/snap/._nodes.csv", "__MACOSX/._snap", "snap/.DS_Store", "snap/._inventory.csv" })
+            {
+                using var writer = new StreamWriter(archive.CreateEntry(clutter).Open());
+                writer.Write("\0\u0005\u0016\u0007 resource fork");
+            }
+        }
+
+        zip.Position = 0;
+        using var source = new ZipSnapshotSource(zip);
+        var result = SnapshotLoader.Load(source);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Empty(result.Problems);
+        Assert.Equal(3, result.Snapshot!.Inventory.Count);
+    }
+
+    [Fact]
     public void Load_ZipMissingAFile_ReportsTheFile()
     {
         using var source = new ZipSnapshotSource(Zip(Valid(("products.csv", null)), folder: "snap"));

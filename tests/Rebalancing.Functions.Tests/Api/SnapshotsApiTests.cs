@@ -126,6 +126,22 @@ public sealed class SnapshotsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Upload_TheSameFilesZippedOnAMac_IsTheSameSnapshot_WithoutWarnings()
+    {
+        using var client = app.Client();
+        var bundle = FunctionApp.SmallSnapshot("acme");
+        var zippedOnAMac = WithArchiverEntries(bundle, "__MACOSX/._nodes.csv", ".DS_Store", "._inventory.csv");
+        using var first = await client.PostAsync(Relative("/api/orgs/acme/snapshots"), Zip(bundle));
+
+        using var second = await client.PostAsync(Relative("/api/orgs/acme/snapshots"), Zip(zippedOnAMac));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var body = await Json.ReadAsync(second);
+        Assert.Equal((await Json.ReadAsync(first)).GetProperty("contentHash").GetString(), body.GetProperty("contentHash").GetString());
+        Assert.Empty(body.GetProperty("warnings").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Upload_FilesThatDifferInOneByte_AreTwoSnapshots()
     {
         using var client = app.Client();
@@ -362,6 +378,22 @@ public sealed class SnapshotsApiTests : IDisposable
         });
 
     /// <summary>The bundle with one file's text rewritten (the other entries as they were, in the same order).</summary>
+    private static byte[] WithArchiverEntries(byte[] bundle, params string[] names)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(bundle);
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            foreach (var name in names)
+            {
+                using var entry = archive.CreateEntry(name).Open();
+                entry.Write("\0\u0005\u0016\u0007"u8);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
     private static byte[] WithSnapshotId(byte[] bundle, string snapshotId) =>
         Edit(bundle, "snapshot.json", text =>
         {

@@ -42,7 +42,7 @@ internal static class PolicyKeys
         Integer("pass2.min_transfer_units", 0, s => s.MinTransferUnits, (s, v) => s with { MinTransferUnits = v }),
         Integer("pass2.max_transfer_units", 0, s => s.MaxTransferUnits, (s, v) => s with { MaxTransferUnits = v }),
         Number("pass2.inter_cluster_min_uplift_ratio", PolicyRange.AtLeast(0), s => s.InterClusterMinUpliftRatio, (s, v) => s with { InterClusterMinUpliftRatio = v }),
-        Integer("pass2.max_route_units", 1, s => s.MaxRouteUnits, (s, v) => s with { MaxRouteUnits = v }),
+        Integer("pass2.max_route_units", 0, s => s.MaxRouteUnits, (s, v) => s with { MaxRouteUnits = v }),
         Boolean("pass3.enabled", s => s.Pass3Enabled, (s, v) => s with { Pass3Enabled = v }),
         Number("freight.default_cost_per_unit", PolicyRange.AtLeast(0), s => s.FreightDefaultCostPerUnit, (s, v) => s with { FreightDefaultCostPerUnit = v }),
         Number("freight.cost_per_unit_per_km", PolicyRange.AtLeast(0), s => s.FreightCostPerUnitPerKm, (s, v) => s with { FreightCostPerUnitPerKm = v }),
@@ -50,8 +50,8 @@ internal static class PolicyKeys
         Number("cooldown_days", PolicyRange.AtLeast(0), s => s.CooldownDays, (s, v) => s with { CooldownDays = v }),
         NullableInteger("change_cap_units_per_sku", 0, s => s.ChangeCapUnitsPerSku, (s, v) => s with { ChangeCapUnitsPerSku = v }),
         Number("approval.elevated_value", PolicyRange.AtLeast(0), s => s.ElevatedValue, (s, v) => s with { ElevatedValue = v }),
-        Number("approval.elevated_share_of_source", PolicyRange.AboveAndAtMost(0, 1), s => s.ElevatedShareOfSource, (s, v) => s with { ElevatedShareOfSource = v }),
-        Number("approval.timeout_hours", PolicyRange.Above(0), s => s.ApprovalTimeoutHours, (s, v) => s with { ApprovalTimeoutHours = v }),
+        Number("approval.elevated_share_of_source", PolicyRange.Between(0, 1), s => s.ElevatedShareOfSource, (s, v) => s with { ElevatedShareOfSource = v }),
+        Number("approval.timeout_hours", PolicyRange.AtLeast(0), s => s.ApprovalTimeoutHours, (s, v) => s with { ApprovalTimeoutHours = v }),
     ];
 
     /// <summary>Every key by its dotted path.</summary>

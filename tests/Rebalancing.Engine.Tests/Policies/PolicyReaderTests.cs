@@ -336,11 +336,11 @@ public class PolicyReaderTests
     [InlineData("""{"markdown_rate": 1.5}""", "markdown_rate", "must be between 0 and 1, got 1.5")]
     [InlineData("""{"markdown_rate": -0.1}""", "markdown_rate", "must be between 0 and 1, got -0.1")]
     [InlineData("""{"fragment_demand_factor": 2}""", "fragment_demand_factor", "must be between 0 and 1, got 2")]
-    [InlineData("""{"approval": {"elevated_share_of_source": 0}}""", "approval.elevated_share_of_source", "must be above 0 and at most 1, got 0")]
-    [InlineData("""{"approval": {"elevated_share_of_source": 1.01}}""", "approval.elevated_share_of_source", "must be above 0 and at most 1, got 1.01")]
-    [InlineData("""{"approval": {"timeout_hours": 0}}""", "approval.timeout_hours", "must be above 0, got 0")]
+    [InlineData("""{"approval": {"elevated_share_of_source": -0.1}}""", "approval.elevated_share_of_source", "must be between 0 and 1, got -0.1")]
+    [InlineData("""{"approval": {"elevated_share_of_source": 1.01}}""", "approval.elevated_share_of_source", "must be between 0 and 1, got 1.01")]
+    [InlineData("""{"approval": {"timeout_hours": -1}}""", "approval.timeout_hours", "must be at least 0, got -1")]
     [InlineData("""{"min_viable_run": 0}""", "min_viable_run", "must be at least 1, got 0")]
-    [InlineData("""{"pass2": {"max_route_units": 0}}""", "pass2.max_route_units", "must be at least 1, got 0")]
+    [InlineData("""{"pass2": {"max_route_units": -1}}""", "pass2.max_route_units", "must be at least 0, got -1")]
     public void Read_ValueOutOfRange_IsAnError(string json, string path, string message)
     {
         Assert.Equal(new PolicyProblem(path, message), SingleProblem(json));
@@ -349,6 +349,8 @@ public class PolicyReaderTests
     [Theory]
     [InlineData("""{"markdown_rate": 0, "fragment_demand_factor": 1}""")]
     [InlineData("""{"approval": {"elevated_share_of_source": 1}}""")]
+    [InlineData("""{"approval": {"elevated_share_of_source": 0, "timeout_hours": 0}}""")]
+    [InlineData("""{"pass2": {"max_route_units": 0}}""")]
     [InlineData("""{"horizon_weeks": 0, "cooldown_days": 0}""")]
     [InlineData("""{"pass1": {"min_push_units": 0, "max_push_units": 0}}""")]
     [InlineData("""{"pass2": {"min_transfer_units": 5, "max_transfer_units": 5}}""")]
@@ -524,7 +526,7 @@ public class PolicyReaderTests
               'typo': 1,
               'pass1': { 'min_push_units': 'two', 'bogus': true },
               'pass2': { 'min_transfer_units': 9, 'max_transfer_units': 3 },
-              'approval': { 'timeout_hours': 0 },
+              'approval': { 'timeout_hours': -1 },
               'overrides': [
                 { 'match': { 'colour': 'red' }, 'set': { 'overrides': [] } },
                 { 'match': { 'cluster': 'north' }, 'set': { 'markdown_rate': 2 } }

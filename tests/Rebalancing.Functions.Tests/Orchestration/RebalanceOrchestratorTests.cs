@@ -115,12 +115,14 @@ public sealed class RebalanceOrchestratorTests
         Assert.True(approved.Count() < moves.Count);
     }
 
-    [Fact]
-    public async Task NoDecision_WhenTheApprovalWindowCloses_ExpiresAndAppliesNothing()
+    [Theory]
+    [InlineData("0.0005")]
+    [InlineData("0")]
+    public async Task NoDecision_WhenTheApprovalWindowCloses_ExpiresAndAppliesNothing(string timeoutHours)
     {
         await using var harness = await DurableHarness.StartAsync();
         await harness.UploadAsync("acme");
-        var runId = await harness.StartAsync("acme", new StartRunRequest(PolicyJson: """{"approval": {"timeout_hours": 0.0005}}""", Approvers: [Ann]));
+        var runId = await harness.StartAsync("acme", new StartRunRequest(PolicyJson: $$$"""{"approval": {"timeout_hours": {{{timeoutHours}}}}}""", Approvers: [Ann]));
 
         var run = await harness.WaitUntilFinishedAsync(runId);
 

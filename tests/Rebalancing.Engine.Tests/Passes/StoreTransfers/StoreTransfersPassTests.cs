@@ -104,6 +104,24 @@ public class StoreTransfersPassTests
     }
 
     [Fact]
+    public void Pass2_ARouteCapOfZero_MovesNothingStoreToStore_AndStillExplainsEveryRow()
+    {
+        var plan = TwoStores(slowSize2: 40).Plan("""{"pass2": {"max_route_units": 0, "min_transfer_units": 1}}""");
+
+        Assert.Empty(Transfers(plan));
+        Assert.Contains(plan.Blocked, b => b.Code == ReasonCode.RouteCapReached);
+    }
+
+    [Fact]
+    public void ElevatedShareOfSourceZero_MakesEveryMoveElevated()
+    {
+        var plan = TwoStores(slowSize2: 40).Plan("""{"approval": {"elevated_share_of_source": 0}}""");
+
+        Assert.NotEmpty(plan.Moves);
+        Assert.All(plan.Moves, m => Assert.Equal(ApprovalLevel.Elevated, m.ApprovalLevel));
+    }
+
+    [Fact]
     public void Pass2_FullReceiver_GetsNothingAndSaysCapacityFull()
     {
         var plan = TwoStores(fastCapacity: 11).Plan();
